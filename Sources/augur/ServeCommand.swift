@@ -1,16 +1,87 @@
 import ArgumentParser
+import Glibc
+import LanguageServer
+import Logging
 
 /// `augur serve`: the language server over stdio (the default subcommand).
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the language server on stdin/stdout (what editors start)."
+        abstract: "Run the language server on stdin/stdout (what editors start).",
+        discussion: "Every option can also be set by the client in initializationOptions; see Docs/Configuration.md."
     )
 
     @Flag(name: .long, help: "Accepted for editors that pass it; stdio is the only transport.")
     var stdio = false
 
+    @Option(name: .long, help: "Primary model: a GGUF path or a model name (default: the manifest's primary).")
+    var model: String?
+
+    @Option(name: .long, help: "Draft model for speculative decoding: a GGUF path or a model name.")
+    var draft: String?
+
+    @Option(name: .long, help: "Inference threads.")
+    var threads: Int = 2
+
+    @Option(name: .long, help: "Largest document accepted, in bytes.")
+    var maxDocumentBytes: Int = 64 << 20
+
+    @Option(name: .long, help: "Largest JSON-RPC message accepted, in bytes.")
+    var maxMessageBytes: Int = 256 << 20
+
+    @Option(name: .long, help: "Completion requests allowed in flight before new ones are refused.")
+    var maxPendingRequests: Int = 16
+
+    @Option(name: .long, help: "KV-cache budget for all documents, in MiB (default: sized from free memory).")
+    var cacheMb: Int?
+
+    @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
+        guard maxDocumentBytes > 0 else { throw ValidationError("--max-document-bytes must be positive") }
+        guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
+        guard maxPendingRequests > 0 else { throw ValidationError("--max-pending-requests must be positive") }
+        if let cacheMb, cacheMb <= 0 { throw ValidationError("--cache-mb must be positive") }
+    }
+
     func run() throws {
-        throw ValidationError("the language server is not built yet")
+        // Stdout belongs to the protocol: keep a private descriptor for it and point fd 1 at stderr, so
+        // nothing else (a stray print, a library) can corrupt the stream.
+        let protocolOutput = dup(STDOUT_FILENO)
+        guard protocolOutput >= 0 else { throw ValidationError("cannot duplicate stdout") }
+        dup2(STDERR_FILENO, STDOUT_FILENO)
+        signal(SIGPIPE, SIG_IGN)
+
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "augur")
+
+        var configuration = ServerConfiguration()
+        configuration.model = model
+        configuration.draft = draft
+        configuration.threads = threads
+        configuration.maxDocumentBytes = maxDocumentBytes
+        configuration.maxMessageBytes = maxMessageBytes
+        configuration.maxPendingRequests = maxPendingRequests
+        configuration.cacheMB = cacheMb
+
+        let server = LanguageServer(
+            input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,
+            logger: logger, providerFactory: { makeCompletionProvider($0, logger: logger) },
+            onOutputClosed: {
+                logger.error("the client closed our output; exiting")
+                Glibc.exit(1)
+            })
+        logger.info("augur \(Augur.version) serving LSP on stdio")
+        let code = server.run()
+        throw ExitCode(code)
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,71 @@
+/// What a completion provider sees: an immutable snapshot of the document and the cursor.
+public struct CompletionContext: Sendable {
+    public enum Trigger: Sendable, Equatable {
+        /// The editor asked on its own (typing pause).
+        case automatic
+        /// The user asked explicitly.
+        case invoked
+    }
+
+    public let uri: String
+    public let languageID: String
+    public let version: Int
+    /// The document text, UTF-8 (a copy-on-write snapshot; later edits don't change it).
+    public let text: [UInt8]
+    /// The cursor as a byte offset into `text`.
+    public let cursor: Int
+    public let trigger: Trigger
+
+    public init(uri: String, languageID: String, version: Int, text: [UInt8], cursor: Int, trigger: Trigger) {
+        self.uri = uri
+        self.languageID = languageID
+        self.version = version
+        self.text = text
+        self.cursor = cursor
+        self.trigger = trigger
+    }
+
+    /// The document text before the cursor.
+    public var prefix: ArraySlice<UInt8> { text[..<cursor] }
+    /// The document text after the cursor.
+    public var suffix: ArraySlice<UInt8> { text[cursor...] }
+}
+
+/// One suggestion: text to insert, replacing a byte range of the snapshot (usually empty at the cursor,
+/// or covering characters the editor auto-closed after it).
+public struct CompletionSuggestion: Sendable, Equatable {
+    public var insertText: String
+    public var replacing: Range<Int>
+
+    public init(insertText: String, replacing: Range<Int>) {
+        self.insertText = insertText
+        self.replacing = replacing
+    }
+}
+
+/// Whether a provider can produce completions, and if not, what the user should do.
+public enum ProviderStatus: Sendable, Equatable {
+    case ready
+    /// No completions are possible; `message` says why and names the command that fixes it.
+    case unavailable(message: String)
+}
+
+/// Produces completions. Called off the reader thread, one request at a time per provider; must poll
+/// `cancellation` often (every decode step) and return promptly once it is set.
+public protocol CompletionProvider: Sendable {
+    var status: ProviderStatus { get }
+    func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion]
+}
+
+/// The provider used when no model can run: answers nothing, and says why.
+public struct UnavailableCompletionProvider: CompletionProvider {
+    public let message: String
+
+    public init(message: String) { self.message = message }
+
+    public var status: ProviderStatus { .unavailable(message: message) }
+
+    public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        []
+    }
+}

@@ -1,0 +1,166 @@
+import Dispatch
+import JSON
+import JSONRPC
+
+/// `textDocument/inlineCompletion` and `textDocument/completion`.
+extension LanguageServer {
+    enum CompletionKind: Sendable {
+        /// LSP 3.18 inline completion (ghost text).
+        case inline
+        /// A completion-menu item, for editors without inline completion.
+        case menu
+    }
+
+    func handleCompletion(_ request: IncomingRequest, kind: CompletionKind) {
+        let snapshot: TextDocument
+        let context: CompletionContext
+        let encoding: PositionEncoding
+        do throws(ResponseError) {
+            let params = Params(request.params)
+            let uri = try params.object("textDocument").string("uri")
+            let position = try params.position("position")
+            let triggerKind = try params.optionalObject("context")?.optionalInt("triggerKind")
+            encoding = state.withLock { $0.encoding }
+            guard let document = documents.withLock({ $0[uri] }) else {
+                throw .invalidParams("document \(uri) is not open (send textDocument/didOpen first)")
+            }
+            let cursor: Int
+            do {
+                cursor = try document.offset(of: position, encoding: encoding)
+            } catch {
+                throw .invalidParams("position \(position) in \(uri): \(error)")
+            }
+            snapshot = document
+            let trigger: CompletionContext.Trigger = (kind == .inline && triggerKind == 2) || (kind == .menu && triggerKind != 1)
+                ? .automatic : .invoked
+            context = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
+                                        text: document.bytes, cursor: cursor, trigger: trigger)
+        } catch {
+            state.withLock { $0.stats.errors += 1 }
+            request.reply(error)
+            return
+        }
+
+        // A newer request for a document supersedes older ones still running.
+        cancelJobs(where: { $0.uri == context.uri }, reason: .superseded,
+                   error: .contentModified("superseded by completion request \(request.id)"))
+        let token = CancellationToken()
+        let admitted = state.withLock { state -> Bool in
+            state.stats.completionRequests += 1
+            guard state.jobs.count < state.configuration.maxPendingRequests else {
+                state.stats.rejectedBusy += 1
+                return false
+            }
+            state.jobs[request.id] = Job(token: token, request: request, uri: context.uri)
+            return true
+        }
+        guard admitted else {
+            request.reply(.requestFailed("too many completion requests in flight; try again"))
+            return
+        }
+        let started = DispatchTime.now()
+        worker.async { [self] in
+            guard !token.isCancelled else { return }
+            let result = runProvider(context, token: token)
+            let stillWanted = state.withLock { state -> Bool in
+                guard state.jobs.removeValue(forKey: request.id) != nil else { return false }
+                if case .success = result {
+                    state.stats.completionsAnswered += 1
+                    state.stats.recordLatency(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+                } else {
+                    state.stats.errors += 1
+                }
+                return true
+            }
+            guard stillWanted, !token.isCancelled else { return }
+            switch result {
+            case let .success(suggestions):
+                request.reply(Self.completionResult(suggestions, kind: kind, document: snapshot, cursor: context.cursor,
+                                                    encoding: encoding))
+            case let .failure(error):
+                request.reply(error)
+            }
+        }
+    }
+
+    private func runProvider(_ context: CompletionContext, token: CancellationToken) -> Result<[CompletionSuggestion], ResponseError> {
+        guard let provider = state.withLock({ $0.provider }) else { return .success([]) }
+        if case .unavailable = provider.status {
+            tellUnavailableOnce()
+            return .success([])
+        }
+        do {
+            return .success(try provider.complete(context, cancellation: token))
+        } catch {
+            logger.error("completion for \(context.uri) failed: \(error)")
+            return .failure(.requestFailed("completion failed: \(error)"))
+        }
+    }
+
+    /// The LSP result for `suggestions` computed on `document` (the snapshot the request saw).
+    static func completionResult(_ suggestions: [CompletionSuggestion], kind: CompletionKind, document: TextDocument,
+                                 cursor: Int, encoding: PositionEncoding) -> JSON {
+        switch kind {
+        case .inline:
+            let items: [JSON] = suggestions.map { suggestion in
+                var range = clamped(suggestion.replacing, to: document)
+                // Inline ranges stay on the cursor's line.
+                if document.line(containing: range.upperBound) != document.line(containing: range.lowerBound) {
+                    range = cursor..<cursor
+                }
+                let lspRange = TextRange(start: document.position(of: range.lowerBound, encoding: encoding),
+                                         end: document.position(of: range.upperBound, encoding: encoding))
+                return ["insertText": .string(suggestion.insertText), "range": lspRange.json]
+            }
+            return ["items": .array(items)]
+        case .menu:
+            let items: [JSON] = suggestions.enumerated().map { index, suggestion in
+                let range = clamped(suggestion.replacing, to: document)
+                // Start the edit at the identifier being typed so clients that filter by word keep the item.
+                let wordStart = identifierStart(before: range.lowerBound, in: document.bytes)
+                let typed = String(decoding: document.bytes[wordStart..<range.lowerBound], as: UTF8.self)
+                let newText = typed + suggestion.insertText
+                let lspRange = TextRange(start: document.position(of: wordStart, encoding: encoding),
+                                         end: document.position(of: range.upperBound, encoding: encoding))
+                let firstLine = newText.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? newText
+                let label = firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine
+                return [
+                    "label": .string(label.isEmpty ? "⏎" : label),
+                    "kind": 1,
+                    "detail": "Augur",
+                    "insertTextFormat": 1,
+                    "filterText": .string(newText),
+                    "sortText": .string(String(format3(index))),
+                    "preselect": .bool(index == 0),
+                    "textEdit": ["range": lspRange.json, "newText": .string(newText)],
+                ]
+            }
+            return ["isIncomplete": true, "items": .array(items)]
+        }
+    }
+
+    private static func clamped(_ range: Range<Int>, to document: TextDocument) -> Range<Int> {
+        let lower = max(0, min(range.lowerBound, document.bytes.count))
+        let upper = max(lower, min(range.upperBound, document.bytes.count))
+        return lower..<upper
+    }
+
+    /// Start of the identifier (letters, digits, `_`, any non-ASCII) that ends at `offset`.
+    static func identifierStart(before offset: Int, in bytes: [UInt8]) -> Int {
+        var start = offset
+        while start > 0 {
+            let b = bytes[start - 1]
+            let isIdentifier = b >= 0x80 || b == UInt8(ascii: "_") || (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A)
+            guard isIdentifier else { break }
+            start -= 1
+        }
+        // Don't split a UTF-8 sequence.
+        while start < offset, bytes[start] & 0xC0 == 0x80 { start += 1 }
+        return start
+    }
+
+    private static func format3(_ n: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+}

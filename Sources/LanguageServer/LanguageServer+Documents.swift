@@ -1,0 +1,70 @@
+import JSON
+import JSONRPC
+
+/// Document synchronisation: `didOpen`, `didChange`, `didClose`, `didSave`.
+extension LanguageServer {
+    func didOpen(_ params: Params) throws(ResponseError) {
+        let item = try params.object("textDocument")
+        let uri = try item.string("uri")
+        let text = try item.string("text")
+        let document = TextDocument(uri: uri, languageID: try item.string("languageId"), version: try item.int("version"),
+                                    text: text)
+        let limit = state.withLock { $0.configuration.maxDocumentBytes }
+        guard document.bytes.count <= limit else {
+            throw .invalidParams("document \(uri) is \(document.bytes.count) bytes, over the limit of \(limit) bytes (maxDocumentBytes); it will get no completions")
+        }
+        let reopened = documents.withLock { documents in
+            defer { documents[uri] = document }
+            return documents[uri] != nil
+        }
+        if reopened { logger.info("didOpen for \(uri), which was already open: replaced its text") }
+        cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was reopened"))
+        state.withLock { $0.stats.documentsOpened += 1 }
+    }
+
+    func didChange(_ params: Params) throws(ResponseError) {
+        let identifier = try params.object("textDocument")
+        let uri = try identifier.string("uri")
+        let version = try identifier.optionalInt("version")
+        var changes: [TextDocument.Change] = []
+        for change in try params.array("contentChanges") {
+            let range = try change.optionalObject("range") == nil ? nil : try change.range("range")
+            changes.append(.init(range: range, text: try change.string("text")))
+        }
+        let (encoding, limit) = state.withLock { ($0.encoding, $0.configuration.maxDocumentBytes) }
+        let result = documents.withLock { documents -> Result<Int, ResponseError> in
+            guard var document = documents[uri] else {
+                return .failure(.invalidParams("didChange for \(uri), which is not open"))
+            }
+            do {
+                try document.apply(changes, encoding: encoding, maxBytes: limit)
+            } catch {
+                return .failure(.invalidParams("didChange for \(uri) (version \(version.map(String.init) ?? "null")) was not applied: \(error); the document keeps version \(document.version)"))
+            }
+            if let version {
+                if version <= document.version {
+                    logger.warning("didChange for \(uri) goes from version \(document.version) to \(version)")
+                }
+                document.version = version
+            }
+            documents[uri] = document
+            return .success(document.version)
+        }
+        let newVersion = try result.get()
+        state.withLock { $0.stats.documentChanges += 1 }
+        cancelJobs(where: { $0.uri == uri }, reason: .superseded,
+                   error: .contentModified("document \(uri) changed (now version \(newVersion))"))
+    }
+
+    func didClose(_ params: Params) throws(ResponseError) {
+        let uri = try params.object("textDocument").string("uri")
+        let existed = documents.withLock { $0.removeValue(forKey: uri) != nil }
+        cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was closed"))
+        if !existed { throw .invalidParams("didClose for \(uri), which is not open") }
+    }
+
+    func didSave(_ params: Params) throws(ResponseError) {
+        let uri = try params.object("textDocument").string("uri")
+        logger.debug("saved \(uri)")
+    }
+}

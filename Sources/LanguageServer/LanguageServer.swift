@@ -1,0 +1,269 @@
+import Dispatch
+import JSON
+import JSONRPC
+import Logging
+import Synchronization
+
+/// The Augur language server: LSP lifecycle, document synchronisation and completion dispatch.
+///
+/// Messages arrive on the connection's single reader thread (`run`). Lifecycle and document notifications
+/// are handled there, in order; completion requests are snapshotted there (so they see exactly the edits that
+/// preceded them) and computed on a serial worker queue, so `$/cancelRequest` and `didChange` are read while a
+/// completion runs. Shared state sits behind `Mutex`es.
+public final class LanguageServer: MessageHandler {
+    /// Lifecycle phase.
+    enum Phase: Sendable, Equatable {
+        case uninitialized, running, shutDown
+    }
+
+    struct Job: Sendable {
+        let token: CancellationToken
+        let request: IncomingRequest
+        let uri: String
+    }
+
+    struct State: Sendable {
+        var phase = Phase.uninitialized
+        var encoding = PositionEncoding.utf16
+        var configuration: ServerConfiguration
+        var provider: (any CompletionProvider)?
+        var toldUnavailable = false
+        var jobs: [RequestID: Job] = [:]
+        var stats = ServerStats()
+    }
+
+    public static let name = "augur"
+
+    let connection: Connection
+    let logger: Logger
+    let version: String
+    let state: Mutex<State>
+    let documents = Mutex<[String: TextDocument]>([:])
+    let providerFactory: @Sendable (ServerConfiguration) -> any CompletionProvider
+    let worker = DispatchQueue(label: "augur.completion", qos: .userInitiated)
+    private let exitCode = Atomic<Int32>(-1)
+
+    /// - Parameters:
+    ///   - input, output: file descriptors of the protocol stream.
+    ///   - providerFactory: makes the completion provider once `initialize` has fixed the configuration;
+    ///     called on the worker queue (it may load a model).
+    ///   - onOutputClosed: called when the client stops reading our output.
+    public init(input: Int32, output: Int32, configuration: ServerConfiguration, version: String, logger: Logger,
+                providerFactory: @escaping @Sendable (ServerConfiguration) -> any CompletionProvider,
+                onOutputClosed: @escaping @Sendable () -> Void = {}) {
+        self.connection = Connection(input: input, output: output, maxMessageBytes: configuration.maxMessageBytes,
+                                     logger: logger, onOutputClosed: onOutputClosed)
+        self.logger = logger
+        self.version = version
+        self.providerFactory = providerFactory
+        self.state = Mutex(State(configuration: configuration))
+    }
+
+    /// Serves until `exit` or the end of input. Returns the process exit code: 0 after `shutdown`, else 1.
+    public func run() -> Int32 {
+        let end = connection.run(handler: self)
+        cancelAllJobs(reason: .shutdown, error: .requestCancelled("server exiting"))
+        let code = exitCode.load(ordering: .acquiring)
+        if code >= 0 { return code }
+        let shutDown = state.withLock { $0.phase == .shutDown }
+        if case .endOfInput = end, !shutDown { logger.warning("input closed without shutdown; exiting with status 1") }
+        return shutDown ? 0 : 1
+    }
+
+    // MARK: - MessageHandler
+
+    public func handle(_ request: IncomingRequest) {
+        let phase = state.withLock { state -> Phase in
+            state.stats.requests += 1
+            return state.phase
+        }
+        switch (phase, request.method) {
+        case (.uninitialized, "initialize"):
+            handleInitialize(request)
+        case (.uninitialized, _):
+            request.reply(.serverNotInitialized(request.method))
+        case (_, "initialize"):
+            request.reply(.invalidRequest("\"initialize\" was already received"))
+        case (.shutDown, _):
+            request.reply(.invalidRequest("server is shut down: only \"exit\" is accepted"))
+        case (.running, "shutdown"):
+            state.withLock { $0.phase = .shutDown }
+            cancelAllJobs(reason: .shutdown, error: .requestCancelled("server shutting down"))
+            request.reply(.null)
+        case (.running, "textDocument/inlineCompletion"):
+            handleCompletion(request, kind: .inline)
+        case (.running, "textDocument/completion"):
+            handleCompletion(request, kind: .menu)
+        case (.running, "augur/stats"):
+            request.reply(statsJSON())
+        default:
+            request.reply(.methodNotFound(request.method))
+        }
+    }
+
+    public func handleNotification(method: String, params: JSON?) {
+        let phase = state.withLock { state -> Phase in
+            state.stats.notifications += 1
+            return state.phase
+        }
+        if method == "exit" {
+            let code: Int32 = phase == .shutDown ? 0 : 1
+            if code != 0 { logger.warning("exit without shutdown; exiting with status 1") }
+            exitCode.store(code, ordering: .releasing)
+            connection.close()
+            return
+        }
+        if method == "$/cancelRequest" {
+            handleCancel(params)
+            return
+        }
+        guard phase == .running else {
+            // Notifications before initialize are dropped (LSP), after shutdown ignored.
+            if !method.hasPrefix("$/") { logger.debug("ignoring \(method) in phase \(phase)") }
+            return
+        }
+        do throws(ResponseError) {
+            switch method {
+            case "initialized": handleInitialized()
+            case "textDocument/didOpen": try didOpen(Params(params))
+            case "textDocument/didChange": try didChange(Params(params))
+            case "textDocument/didClose": try didClose(Params(params))
+            case "textDocument/didSave": try didSave(Params(params))
+            default:
+                if !method.hasPrefix("$/") { logger.debug("ignoring unknown notification \(method)") }
+            }
+        } catch {
+            state.withLock { $0.stats.errors += 1 }
+            reportNotificationError(method: method, error: error)
+        }
+    }
+
+    public func handleResponse(id: RequestID?, result: Result<JSON, ResponseError>) {
+        if case let .failure(error) = result {
+            logger.debug("client answered \(id?.description ?? "null") with \(error)")
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    private func handleInitialize(_ request: IncomingRequest) {
+        let params = Params(request.params)
+        let offered: [String]
+        let options: JSON?
+        do throws(ResponseError) {
+            if let general = try params.optionalObject("capabilities")?.optionalObject("general"),
+               let encodings = try general.raw("positionEncodings"), !encodings.isNull {
+                guard let list = encodings.arrayValue else {
+                    throw .invalidParams("capabilities.general.positionEncodings must be an array, not \(encodings.kindName)")
+                }
+                offered = list.compactMap(\.stringValue)
+            } else {
+                offered = []
+            }
+            options = try params.raw("initializationOptions")
+        } catch {
+            request.reply(error)
+            return
+        }
+        let encoding = PositionEncoding.negotiate(offered: offered)
+        let (configuration, warnings) = state.withLock { state -> (ServerConfiguration, [String]) in
+            let warnings = options.map { state.configuration.apply(initializationOptions: $0) } ?? []
+            state.encoding = encoding
+            state.phase = .running
+            return (state.configuration, warnings)
+        }
+        for warning in warnings { logger.warning("\(warning)") }
+        let result: JSON = [
+            "capabilities": [
+                "positionEncoding": .string(encoding.rawValue),
+                "textDocumentSync": [
+                    "openClose": true,
+                    "change": 2,  // incremental
+                    "save": ["includeText": false],
+                ],
+                "inlineCompletionProvider": .object([:]),
+                "completionProvider": [
+                    "resolveProvider": false,
+                    "triggerCharacters": [".", "(", "[", "{", ",", ":", "="],
+                ],
+            ],
+            "serverInfo": ["name": .string(Self.name), "version": .string(version)],
+        ]
+        request.reply(result)
+        if !warnings.isEmpty {
+            showMessage(type: 2, "Augur: " + warnings.joined(separator: "; "))
+        }
+        // Make the provider (maybe loading a model) on the worker, ahead of any completion.
+        worker.async { [self] in
+            let provider = providerFactory(configuration)
+            state.withLock { $0.provider = provider }
+            if case let .unavailable(message) = provider.status { logger.warning("\(message)") }
+        }
+    }
+
+    private func handleInitialized() {
+        worker.async { [self] in tellUnavailableOnce() }
+    }
+
+    /// Shows the provider's "why no completions" message the first time it matters.
+    func tellUnavailableOnce() {
+        let message = state.withLock { state -> String? in
+            guard !state.toldUnavailable, let provider = state.provider,
+                  case let .unavailable(message) = provider.status else { return nil }
+            state.toldUnavailable = true
+            return message
+        }
+        if let message { showMessage(type: 2, message) }
+    }
+
+    /// `window/showMessage` (type 1 error, 2 warning, 3 info).
+    func showMessage(type: Int, _ message: String) {
+        connection.sendNotification(method: "window/showMessage", params: ["type": .int(type), "message": .string(message)])
+    }
+
+    private func reportNotificationError(method: String, error: ResponseError) {
+        logger.error("\(method): \(error.message)")
+        connection.sendNotification(method: "window/logMessage",
+                                    params: ["type": 1, "message": .string("Augur: \(method): \(error.message)")])
+    }
+
+    private func statsJSON() -> JSON {
+        let openDocuments = documents.withLock { $0.count }
+        return state.withLock { $0.stats.json(openDocuments: openDocuments, inFlight: $0.jobs.count) }
+    }
+
+    // MARK: - Cancellation
+
+    private func handleCancel(_ params: JSON?) {
+        guard let raw = params?["id"], let id = RequestID(json: raw) else {
+            logger.debug("$/cancelRequest without a usable id")
+            return
+        }
+        let job = state.withLock { state -> Job? in
+            guard let job = state.jobs.removeValue(forKey: id) else { return nil }
+            state.stats.cancelledByClient += 1
+            return job
+        }
+        guard let job else { return }  // already answered: nothing to do
+        job.token.cancel(.clientCancelled)
+        job.request.reply(.requestCancelled("request \(id) cancelled by the client"))
+    }
+
+    /// Cancels and answers every job matching `predicate`.
+    func cancelJobs(where predicate: (Job) -> Bool, reason: CancellationToken.Reason, error: ResponseError) {
+        let cancelled = state.withLock { state -> [Job] in
+            let matching = state.jobs.values.filter(predicate)
+            for job in matching { state.jobs[job.request.id] = nil }
+            if reason == .superseded { state.stats.superseded += matching.count }
+            return matching
+        }
+        for job in cancelled {
+            job.token.cancel(reason)
+            job.request.reply(error)
+        }
+    }
+
+    func cancelAllJobs(reason: CancellationToken.Reason, error: ResponseError) {
+        cancelJobs(where: { _ in true }, reason: reason, error: error)
+    }
+}

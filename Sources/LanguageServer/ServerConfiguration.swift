@@ -1,0 +1,72 @@
+import JSON
+
+/// Settings of the language server, from command-line flags and then the client's `initializationOptions`
+/// (which win). Every key is documented in `Docs/Configuration.md`.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Primary model: a path to a GGUF file or a model name from the manifest. Nil: the default model.
+    public var model: String?
+    /// Draft model for speculative decoding (path or manifest name). Nil: the default draft.
+    public var draft: String?
+    /// Inference threads.
+    public var threads: Int = 2
+    /// Largest document accepted, in bytes; larger `didOpen`/`didChange` are refused with an error message.
+    public var maxDocumentBytes: Int = 64 << 20
+    /// Largest message body accepted, in bytes (a command-line setting: framing starts before `initialize`).
+    public var maxMessageBytes: Int = 256 << 20
+    /// Completion requests allowed in flight at once; more are answered with an error instead of queueing.
+    public var maxPendingRequests: Int = 16
+    /// KV-cache budget for all documents, in MiB. Nil: sized from free memory.
+    public var cacheMB: Int?
+    /// Longest a completion may take, in milliseconds.
+    public var maxLatencyMs: Int = 1500
+    /// Most tokens a completion may generate.
+    public var maxTokens: Int = 128
+
+    public init() {}
+
+    /// The keys `initializationOptions` may carry, with their JSON types (for messages).
+    public static let initializationKeys: [(String, String)] = [
+        ("model", "string"), ("draft", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
+        ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
+    ]
+
+    /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
+    /// skipped; the returned warnings name each one (the server shows them to the user and logs them).
+    public mutating func apply(initializationOptions options: JSON) -> [String] {
+        guard case let .object(members) = options else {
+            return options.isNull ? [] : ["initializationOptions must be an object, not \(options.kindName); ignored"]
+        }
+        var warnings: [String] = []
+        for key in members.keys.sorted() {
+            let value = members[key]!
+            if value.isNull { continue }
+            func integer(_ range: ClosedRange<Int>) -> Int? {
+                guard let n = value.intValue, range.contains(n) else {
+                    warnings.append("initializationOptions.\(key) must be an integer in \(range.lowerBound)...\(range.upperBound); ignored")
+                    return nil
+                }
+                return n
+            }
+            func string() -> String? {
+                guard let s = value.stringValue, !s.isEmpty else {
+                    warnings.append("initializationOptions.\(key) must be a non-empty string; ignored")
+                    return nil
+                }
+                return s
+            }
+            switch key {
+            case "model": if let s = string() { model = s }
+            case "draft": if let s = string() { draft = s }
+            case "threads": if let n = integer(1...256) { threads = n }
+            case "maxDocumentBytes": if let n = integer(1...(1 << 34)) { maxDocumentBytes = n }
+            case "maxPendingRequests": if let n = integer(1...10_000) { maxPendingRequests = n }
+            case "cacheMB": if let n = integer(1...(1 << 20)) { cacheMB = n }
+            case "maxLatencyMs": if let n = integer(1...600_000) { maxLatencyMs = n }
+            case "maxTokens": if let n = integer(1...8192) { maxTokens = n }
+            default:
+                warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")
+            }
+        }
+        return warnings
+    }
+}
