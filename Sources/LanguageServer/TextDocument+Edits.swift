@@ -39,7 +39,8 @@ extension TextDocument {
     /// starts, lines after it shift, only the edited stretch is rescanned.
     mutating func replace(_ range: Range<Int>, with newBytes: [UInt8]) {
         let delta = newBytes.count - range.count
-        let firstLine = line(containing: range.lowerBound)
+        // Rescan from the line before the edit: a `\r` ending it may pair with an inserted `\n`.
+        let firstLine = max(0, line(containing: range.lowerBound) - 1)
         // First old line start far enough past the edit that its terminator was untouched (a `\r` just
         // before `range.upperBound` may now pair with a following `\n`, or lose it).
         var tailIndex = line(containing: range.upperBound) + 1
