@@ -40,9 +40,12 @@ let package = Package(
             ]
         ),
 
+        // Shared by the test targets: an LSP test client over pipes.
+        .target(name: "LSPTestSupport", dependencies: ["JSON", "JSONRPC"], path: "Tests/LSPTestSupport"),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON"]),
-        .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
+        .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )
