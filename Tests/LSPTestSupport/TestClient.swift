@@ -19,6 +19,8 @@ public final class TestClient {
     private var nextID = 1
     /// Messages seen while waiting for something else (notifications, server requests, other responses).
     public private(set) var notifications: [JSON] = []
+    /// Framing errors in the server's output (anything but protocol bytes on stdout shows up here).
+    public private(set) var framingErrors = 0
 
     public init(writingTo input: Int32, readingFrom output: Int32) {
         self.input = input
@@ -69,7 +71,10 @@ public final class TestClient {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             while let event = framer.next() {
-                if case let .message(body) = event { pending.append(try JSON.parse(body)) }
+                switch event {
+                case let .message(body): pending.append(try JSON.parse(body))
+                case .error: framingErrors += 1
+                }
             }
             if !pending.isEmpty { return pending.removeFirst() }
             let remaining = deadline - monotonicSeconds()
