@@ -33,9 +33,12 @@ extension LanguageServer {
         }
         let (encoding, limit) = state.withLock { ($0.encoding, $0.configuration.maxDocumentBytes) }
         let result = documents.withLock { documents -> Result<Int, ResponseError> in
-            guard var document = documents[uri] else {
+            // Take the document out of the table while editing so its text is uniquely referenced and
+            // edited in place (no copy of a large file per keystroke).
+            guard var document = documents.removeValue(forKey: uri) else {
                 return .failure(.invalidParams("didChange for \(uri), which is not open"))
             }
+            defer { documents[uri] = document }
             do {
                 try document.apply(changes, encoding: encoding, maxBytes: limit)
             } catch {
@@ -47,7 +50,6 @@ extension LanguageServer {
                 }
                 document.version = version
             }
-            documents[uri] = document
             return .success(document.version)
         }
         let newVersion = try result.get()

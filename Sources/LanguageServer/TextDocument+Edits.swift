@@ -11,12 +11,23 @@ extension TextDocument {
     }
 
     /// Applies `changes` in order. All or nothing: on an error the document is unchanged.
+    ///
+    /// A single change (what editors send per keystroke) is validated before anything is modified, so it
+    /// edits the text in place; several changes keep a copy to restore on failure.
     public mutating func apply(_ changes: [Change], encoding: PositionEncoding, maxBytes: Int = .max) throws(Error) {
-        var copy = self
-        for change in changes {
-            try copy.apply(change, encoding: encoding, maxBytes: maxBytes)
+        if changes.count == 1 {
+            try apply(changes[0], encoding: encoding, maxBytes: maxBytes)
+            return
         }
-        self = copy
+        let original = self
+        do {
+            for change in changes {
+                try apply(change, encoding: encoding, maxBytes: maxBytes)
+            }
+        } catch {
+            self = original
+            throw error
+        }
     }
 
     /// Applies one change.
@@ -50,11 +61,10 @@ extension TextDocument {
         let scanStart = lineStarts[firstLine]
         var middle = Self.lineStarts(of: bytes, from: scanStart, to: scanEnd, firstStart: nil)
         if tailIndex < lineStarts.count, let last = middle.last, last >= scanEnd { middle.removeLast() }
-        var newStarts = Array(lineStarts[0...firstLine])
-        newStarts.append(contentsOf: middle)
-        if tailIndex < lineStarts.count {
-            newStarts.append(contentsOf: lineStarts[tailIndex...].lazy.map { $0 + delta })
+        // In place: swap the rescanned stretch in, shift the tail.
+        lineStarts.replaceSubrange((firstLine + 1)..<tailIndex, with: middle)
+        if delta != 0 {
+            for i in (firstLine + 1 + middle.count)..<lineStarts.count { lineStarts[i] += delta }
         }
-        lineStarts = newStarts
     }
 }
