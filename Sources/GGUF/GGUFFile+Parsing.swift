@@ -62,12 +62,12 @@ struct GGUFParser {
         // least 32 (name length, n_dims, one dim, type, offset): counts beyond that are lies.
         let keyValueLimit = cursor.remaining / 13
         guard keyValueCount <= UInt64(keyValueLimit) else {
-            throw .invalid("metadata key/value count \(keyValueCount) is impossible: the \(cursor.remaining) bytes after the header hold at most \(keyValueLimit)",
+            throw .invalid("metadata key/value count \(keyValueCount) is impossible: the \(cursor.remaining) bytes after the header hold at most \(keyValueLimit) (file truncated or corrupt)",
                            offset: keyValueCountOffset)
         }
         let tensorLimit = (cursor.remaining - Int(keyValueCount) * 13) / 32
         guard tensorCount <= UInt64(tensorLimit) else {
-            throw .invalid("tensor count \(tensorCount) is impossible: the \(cursor.remaining) bytes after the header hold at most \(tensorLimit) tensor infos",
+            throw .invalid("tensor count \(tensorCount) is impossible: the \(cursor.remaining) bytes after the header hold at most \(tensorLimit) tensor infos (file truncated or corrupt)",
                            offset: tensorCountOffset)
         }
         return (Int(tensorCount), Int(keyValueCount))
@@ -127,7 +127,7 @@ struct GGUFParser {
         let rawCount = try cursor.read(UInt64.self, "array length of key '\(key)'")
         let limit = cursor.remaining / type.minimumSize
         guard rawCount <= UInt64(limit) else {
-            throw .invalid("array of key '\(key)' claims \(rawCount) \(type.name) elements; the \(cursor.remaining) bytes left hold at most \(limit)",
+            throw .invalid("array of key '\(key)' claims \(rawCount) \(type.name) elements; the \(cursor.remaining) bytes left hold at most \(limit) (file truncated or corrupt)",
                            offset: countOffset)
         }
         let count = Int(rawCount)
