@@ -42,6 +42,10 @@ let package = Package(
             ]
         ),
 
+        // Hot inference kernels (C): quantized matmul, activation quantizers, f32/f16 helpers;
+        // scalar reference twins plus AVX2 / AVX-512 / VNNI versions picked at run time.
+        .target(name: "CKernels"),
+
         // Shared by the test targets: an LSP test client over pipes.
         .target(name: "LSPTestSupport", dependencies: ["JSON", "JSONRPC"], path: "Tests/LSPTestSupport"),
 
@@ -49,6 +53,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )

@@ -1,0 +1,137 @@
+// simd.h — small x86 helpers shared by avx2.c and avx512.c. Each helper carries the target
+// attribute of the narrowest level that uses it; callers with a wider target may inline them.
+#ifndef AUGUR_KERNELS_SIMD_H
+#define AUGUR_KERNELS_SIMD_H
+
+#include "internal.h"
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
+#define AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq")))
+#define VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
+
+#define ROW(W, rb, r) ((const void *)((const char *)(W) + (size_t)(r) * (rb)))
+#define TOK(X, st, t) ((const void *)((const char *)(X) + (size_t)(t) * (st)))
+
+// hsum8_ref's order: (lo + hi), then movehl, then movehdup.
+static inline AVX2 float hsum8(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+// Exact integer horizontal sum.
+static inline AVX2 int32_t hsum_i32(__m256i v) {
+    __m128i r = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    r = _mm_add_epi32(r, _mm_unpackhi_epi64(r, r));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(r);
+}
+
+// F16C conversion of one half. Not _cvtsh_ss: clang lowers it to vpinsrw into whatever register
+// is free, which can be a loop's accumulator and chains every iteration through that merge.
+// The empty asm pins the full vmovd (which zeroes the register) so the conversion has no input
+// dependency besides h.
+static inline AVX2 float fp16(half h) {
+    __m128i v = _mm_cvtsi32_si128(h);
+    __asm__("" : "+x"(v));
+    return _mm_cvtss_f32(_mm_cvtph_ps(v));
+}
+
+// 16 packed bytes → 32 bytes: low nibbles (elements 0..15), then high nibbles (16..31).
+static inline AVX2 __m256i nibbles32(const uint8_t *p) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)p);
+    const __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+// Bit e of the 32-bit little-endian word at p → byte e = 0xFF or 0x00.
+static inline AVX2 __m256i bits32(const uint8_t *p) {
+    uint32_t u;
+    memcpy(&u, p, 4);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)u),
+        _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL));
+    const __m256i mask = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, mask), mask);
+}
+
+#endif
+
+// ---- activation scales, gathered once per call for a group of tokens ----
+// Stride-G float tables dxs[b * G + t] (and sxs for Q8_1's sums) let the kernels scale NT tokens
+// with one vector multiply per block. XS_CAP floats live on the stack (18 KB).
+#define XS_CAP 4608
+
+// Tokens per group so that nb * G (+ 8 lanes of slack for unaligned 8-wide loads) fits.
+static inline int x_group(int64_t nb, int ntok) {
+    int64_t g = (XS_CAP - 8) / (nb > 0 ? nb : 1);
+    if (g > 16) g = 16;
+    if (g > ntok) g = ntok;
+    return g < 1 ? 1 : (int)g;
+}
+
+static inline AVX2 void gather_x_scales(int vdt, const void *xq, size_t xq_stride, int ng, int64_t nb, int G,
+                                        float *dxs, float *sxs) {
+    for (int64_t i = 0; i < nb * G + 8; i++) dxs[i] = 0;
+    if (sxs) for (int64_t i = 0; i < nb * G + 8; i++) sxs[i] = 0;
+    for (int t = 0; t < ng; t++) {
+        const void *xt = TOK(xq, xq_stride, t);
+        for (int64_t b = 0; b < nb; b++) {
+            if (vdt == AUGUR_TYPE_Q8_K) {
+                dxs[b * G + t] = ((const block_q8_K *)xt)[b].d;
+            } else if (vdt == AUGUR_TYPE_Q8_1) {
+                dxs[b * G + t] = fp16(((const block_q8_1 *)xt)[b].d);
+                sxs[b * G + t] = fp16(((const block_q8_1 *)xt)[b].s);
+            } else {
+                dxs[b * G + t] = fp16(((const block_q8_0 *)xt)[b].d);
+            }
+        }
+    }
+}
+
+// Lane t of the result = Σ of the 8 lanes of v[t] (exact int32), for 8 vectors.
+static inline AVX2 __m256i reduce8_i32(const __m256i v[8]) {
+    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i h45 = _mm256_hadd_epi32(v[4], v[5]), h67 = _mm256_hadd_epi32(v[6], v[7]);
+    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// Runs TILE(nt, x_tile, xds_tile, out_tile) over every row and token group: tiles of 8 tokens,
+// then one tile of the remaining 1..7 (nt is a constant in each expansion, so the tile bodies are
+// fully unrolled). Expects nb, ntok, xq, xq_stride, r0, r1, W, row_bytes, out, ldo and the
+// activation type VDT in scope; declares wrow, dxs, sxs, G for TILE.
+#define FOR_TOKEN_TILES(VDT, TILE) \
+    float dxs[XS_CAP], sxs[XS_CAP]; \
+    const int G = x_group(nb, ntok); \
+    for (int g0 = 0; g0 < ntok; g0 += G) { \
+        const int ng = ntok - g0 < G ? ntok - g0 : G; \
+        const void *xg = TOK(xq, xq_stride, g0); \
+        gather_x_scales(VDT, xg, xq_stride, ng, nb, G, dxs, (VDT) == AUGUR_TYPE_Q8_1 ? sxs : NULL); \
+        for (int64_t r = r0; r < r1; r++) { \
+            const void *wrow = ROW(W, row_bytes, r); \
+            int t0 = 0; \
+            for (; t0 + 8 <= ng; t0 += 8) \
+                TILE(8, TOK(xg, xq_stride, t0), t0, out + (int64_t)(g0 + t0) * ldo + r); \
+            const void *xt = TOK(xg, xq_stride, t0); \
+            float *o = out + (int64_t)(g0 + t0) * ldo + r; \
+            switch (ng - t0) { \
+            case 7: TILE(7, xt, t0, o); break; \
+            case 6: TILE(6, xt, t0, o); break; \
+            case 5: TILE(5, xt, t0, o); break; \
+            case 4: TILE(4, xt, t0, o); break; \
+            case 3: TILE(3, xt, t0, o); break; \
+            case 2: TILE(2, xt, t0, o); break; \
+            case 1: TILE(1, xt, t0, o); break; \
+            default: break; \
+            } \
+        } \
+    }
+
+// Stores lanes 0..NT-1 of v to out[t * ldo].
+static inline AVX2 void store_lanes(__m256 v, int NT, float *out, int64_t ldo) {
+    float l[8];
+    _mm256_storeu_ps(l, v);
+    for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = l[t];
+}
