@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,6 +45,8 @@ let package = Package(
         // Hot inference kernels (C): quantized matmul, activation quantizers, f32/f16 helpers;
         // scalar reference twins plus AVX2 / AVX-512 / VNNI versions picked at run time.
         .target(name: "CKernels"),
+        // The CPU inference engine: GGUF transformers (qwen2, llama), batched forward pass, KV cache, threads.
+        .target(name: "Engine", dependencies: ["GGUF", "CKernels"]),
 
         // Shared by the test targets: an LSP test client over pipes.
         .target(name: "LSPTestSupport", dependencies: ["JSON", "JSONRPC"], path: "Tests/LSPTestSupport"),
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
+        // Reference fixtures in Tests/EngineTests/Fixtures are read relative to #filePath (excluded from the build).
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "GGUF", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )

@@ -12,6 +12,7 @@ struct Augur: ParsableCommand {
         subcommands: [
             ServeCommand.self,
             InspectCommand.self,
+            GenerateCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

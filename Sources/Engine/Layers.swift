@@ -1,0 +1,263 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How RoPE pairs the elements of a head.
+public enum RoPEStyle: Sendable {
+    /// Adjacent pairs `(x[2i], x[2i+1])` — llama, ggml's mode 0.
+    case normal
+    /// Halves `(x[i], x[i + d/2])` — qwen2, GPT-NeoX, ggml's mode 2.
+    case neox
+}
+
+/// One forward pass over a batch of `tokenCount` new tokens at positions `start ..< start + tokenCount`:
+/// the shared layers (RMSNorm, matmul with quantized activations, bias, RoPE, grouped-query attention,
+/// SwiGLU, residual add) that the per-architecture files compose. Each op follows ggml's CPU arithmetic
+/// (same activation quantization, same f16 rounding points, double-precision sums where ggml uses them) so
+/// logits match llama.cpp's to quantization noise.
+///
+/// Every op treats token rows independently except attention, which reads the KV cache — so the logits of a
+/// position do not depend on how many tokens share its batch (batch invariance).
+final class ForwardPass {
+    let config: ModelConfig
+    let workspace: Workspace
+    let cache: KVCache
+    let pool: ThreadPool
+    /// Position of the first new token (the cached prefix length before this pass).
+    let start: Int
+    /// New tokens in this pass.
+    let tokenCount: Int
+    /// Bumped whenever an op writes activations in place, so stale quantized copies are not reused
+    /// (kept in the workspace so it keeps counting across passes).
+    private var stamp: Int {
+        get { workspace.stamp }
+        set { workspace.stamp = newValue }
+    }
+    /// Layer being evaluated (set by the model loop; used by `attention`).
+    var layer = 0
+
+    init(config: ModelConfig, workspace: Workspace, cache: KVCache, pool: ThreadPool, start: Int, tokenCount: Int) {
+        self.config = config
+        self.workspace = workspace
+        self.cache = cache
+        self.pool = pool
+        self.start = start
+        self.tokenCount = tokenCount
+        workspace.stamp += 1  // a new pass: nothing quantized before is current
+    }
+
+    var x: Activations { workspace.x }
+    var normed: Activations { workspace.normed }
+    var q: Activations { workspace.q }
+    var k: Activations { workspace.k }
+    var v: Activations { workspace.v }
+    var attentionOut: Activations { workspace.attention }
+    var gate: Activations { workspace.gate }
+    var up: Activations { workspace.up }
+    var projected: Activations { workspace.projected }
+
+    // MARK: - Elementwise
+
+    /// `output = x / sqrt(mean(x²) + eps) · weight` per row (ggml `rms_norm` then `mul`): the sum of squares
+    /// is accumulated in double, the scale applied in float.
+    func rmsNorm(_ input: Activations, weight: [Float], into output: Activations, rows: Range<Int>? = nil) {
+        let n = input.width
+        let eps = config.rmsEpsilon
+        weight.withUnsafeBufferPointer { w in
+            for (o, t) in (rows ?? 0..<tokenCount).enumerated() {
+                let src = input.row(t), dst = output.row(o)
+                var sum: Double = 0
+                for i in 0..<n { sum += Double(src[i] * src[i]) }
+                let mean = Float(sum / Double(n))
+                let scale = 1 / sqrtf(mean + eps)
+                for i in 0..<n { dst[i] = (src[i] * scale) * w[i] }
+            }
+        }
+        stamp += 1
+    }
+
+    /// `rows[t] += bias` for every token.
+    func addBias(_ rows: Activations, _ bias: [Float]) {
+        bias.withUnsafeBufferPointer { b in
+            for t in 0..<tokenCount {
+                let r = rows.row(t)
+                for i in 0..<rows.width { r[i] += b[i] }
+            }
+        }
+        stamp += 1
+    }
+
+    /// `residual[t] += delta[t]` for every token.
+    func addResidual(_ delta: Activations, into residual: Activations) {
+        for t in 0..<tokenCount {
+            let d = delta.row(t), r = residual.row(t)
+            for i in 0..<residual.width { r[i] = d[i] + r[i] }
+        }
+        stamp += 1
+    }
+
+    /// `gate = silu(gate) · up` (ggml `swiglu`: `silu(x) = x / (1 + e^-x)`).
+    func swiglu(gate: Activations, up: Activations) {
+        for t in 0..<tokenCount {
+            let g = gate.row(t), u = up.row(t)
+            for i in 0..<gate.width {
+                let x = g[i]
+                g[i] = x / (1 + expf(-x)) * u[i]
+            }
+        }
+        stamp += 1
+    }
+
+    // MARK: - Matmul
+
+    /// `output[t] = W · input[t]` for every token (or the first `tokens` rows), with `input` quantized per
+    /// row to the weight's activation type exactly as ggml does; rows of `W` split between the pool's threads.
+    func matmul(_ w: WeightMatrix, _ input: Activations, into output: Activations, tokens: Int? = nil) {
+        precondition(w.columns == input.width && w.rows <= output.width, "\(w.name): shape mismatch")
+        let n = tokens ?? tokenCount
+        let (xq, stride) = quantize(input, for: w, tokens: n)
+        pool.parallelFor(w.rows, granularity: 16) { rows in
+            Kernels.matmul(w, rows: rows, xq: xq, xqStride: stride, tokenCount: n, out: output.base, ldo: output.width)
+        }
+        if let key = workspace.quantizedKey.first(where: { $0.value.0 == output.base }) {
+            workspace.quantizedKey[key.key] = nil
+        }
+    }
+
+    /// `matmul` into a caller-owned buffer of `tokens` rows of `w.rows` floats (the logits).
+    func matmul(_ w: WeightMatrix, _ input: Activations, into output: UnsafeMutablePointer<Float>, tokens: Int) {
+        let (xq, stride) = quantize(input, for: w, tokens: tokens)
+        pool.parallelFor(w.rows, granularity: 16) { rows in
+            Kernels.matmul(w, rows: rows, xq: xq, xqStride: stride, tokenCount: tokens, out: output, ldo: w.rows)
+        }
+    }
+
+    /// The rows of `input` quantized for `w`'s type; reused while `input` is unchanged (Q, K and V share
+    /// one quantization of the normed residual, gate and up another).
+    private func quantize(_ input: Activations, for w: WeightMatrix, tokens n: Int) -> (UnsafeRawPointer, Int) {
+        let type = Kernels.activationType(for: w.type)
+        let (buffer, stride) = workspace.quantizedBuffer(type: type)
+        if let key = workspace.quantizedKey[type], key.0 == input.base, key.1 == n, key.2 == stamp {
+            return (UnsafeRawPointer(buffer), stride)
+        }
+        for t in 0..<n {
+            Kernels.quantizeActivation(weightType: w.type, input.row(t), into: buffer + t * stride, count: input.width)
+        }
+        workspace.quantizedKey[type] = (input.base, n, stamp)
+        return (UnsafeRawPointer(buffer), stride)
+    }
+
+    // MARK: - RoPE
+
+    /// Fills the per-token cos/sin tables for positions `start ..< start + tokenCount` the way ggml's
+    /// `rope_cache_init` does: `theta = p`, multiplied by `base^(-2/d)` once per pair (in float).
+    func prepareRoPE() {
+        let half = config.ropeDimensions / 2
+        let thetaScale = powf(config.ropeFreqBase, -2 / Float(config.ropeDimensions))
+        for t in 0..<tokenCount {
+            var theta = Float(start + t)
+            let c = workspace.ropeCos + t * half, s = workspace.ropeSin + t * half
+            for i in 0..<half {
+                c[i] = cosf(theta)
+                s[i] = sinf(theta)
+                theta *= thetaScale
+            }
+        }
+    }
+
+    /// Rotates the first `ropeDimensions` elements of each of `heads` heads of every token row in place.
+    func rope(_ rows: Activations, heads: Int, style: RoPEStyle) {
+        let half = config.ropeDimensions / 2
+        let headDim = config.headDim
+        for t in 0..<tokenCount {
+            let c = workspace.ropeCos + t * half, s = workspace.ropeSin + t * half
+            for h in 0..<heads {
+                let x = rows.row(t) + h * headDim
+                switch style {
+                case .normal:
+                    for i in 0..<half {
+                        let x0 = x[2 * i], x1 = x[2 * i + 1]
+                        x[2 * i] = x0 * c[i] - x1 * s[i]
+                        x[2 * i + 1] = x0 * s[i] + x1 * c[i]
+                    }
+                case .neox:
+                    for i in 0..<half {
+                        let x0 = x[i], x1 = x[i + half]
+                        x[i] = x0 * c[i] - x1 * s[i]
+                        x[i + half] = x0 * s[i] + x1 * c[i]
+                    }
+                }
+            }
+        }
+        stamp += 1
+    }
+
+    // MARK: - Attention
+
+    /// Causal grouped-query attention for the current layer: stores this pass's keys and values (f16) in the
+    /// cache at positions `start…`, then for every token `t` and query head `h` attends over positions
+    /// `0 ... start + t` of KV head `h / groupSize`. Writes `attentionOut`.
+    ///
+    /// Arithmetic as ggml's (non-flash) CPU attention with an f16 cache: the query is rounded to f16, scores
+    /// are f32 dots scaled by `1/sqrt(headDim)`, softmax sums in double, probabilities are rounded to f16
+    /// before the weighted sum of values (ggml converts them to the cache type for the `V·P` product).
+    func attention() {
+        let headDim = config.headDim, kvHeads = config.kvHeadCount, heads = config.headCount
+        let group = config.groupSize
+        // Store new K/V: cache[layer][kvHead][start + t][headDim].
+        for t in 0..<tokenCount {
+            for h in 0..<kvHeads {
+                Kernels.toF16(k.row(t) + h * headDim,
+                              into: cache.keyBase(layer: layer, kvHead: h) + (start + t) * headDim, count: headDim)
+                Kernels.toF16(v.row(t) + h * headDim,
+                              into: cache.valueBase(layer: layer, kvHead: h) + (start + t) * headDim, count: headDim)
+            }
+        }
+        let scale = 1 / sqrtf(Float(headDim))
+        let scores = workspace.scoreRows(positions: start + tokenCount)
+        let scoreStride = workspace.scoreCapacity
+        let queryScratch = workspace.queryScratch
+        let tasks = tokenCount * heads
+        let threads = pool.threadCount
+        let layer = self.layer, start = self.start, cache = self.cache
+        let q = self.q, out = attentionOut
+        pool.run { thread in
+            let lo = tasks * thread / threads, hi = tasks * (thread + 1) / threads
+            let s = scores + thread * scoreStride   // [position] scores, then probabilities
+            let qh = queryScratch + thread * headDim
+            for task in lo..<hi {
+                let t = task / heads, h = task % heads
+                let kvHead = h / group
+                let length = start + t + 1          // causal: positions 0 ... start + t
+                let query = q.row(t) + h * headDim
+                // ggml converts the query to the cache type (f16) before the K·q dot.
+                for i in 0..<headDim { qh[i] = Float(Float16(query[i])) }
+                let keys = cache.keyBase(layer: layer, kvHead: kvHead)
+                let values = cache.valueBase(layer: layer, kvHead: kvHead)
+                var maximum = -Float.infinity
+                for j in 0..<length {
+                    let score = Kernels.dot(f16: keys + j * headDim, f32: qh, count: headDim) * scale
+                    s[j] = score
+                    maximum = max(maximum, score)
+                }
+                var sum: Double = 0
+                for j in 0..<length {
+                    let e = expf(s[j] - maximum)
+                    s[j] = e
+                    sum += Double(e)
+                }
+                let inverse = Float(1 / sum)
+                let o = out.row(t) + h * headDim
+                o.initialize(repeating: 0, count: headDim)
+                for j in 0..<length {
+                    // ggml converts the probabilities to f16 for the V·P product with an f16 cache.
+                    let p = Float(Float16(s[j] * inverse))
+                    Kernels.axpy(p, f16: values + j * headDim, into: o, count: headDim)
+                }
+            }
+        }
+        stamp += 1
+    }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Choosing the next token from a row of logits.
+public enum Sampling {
+    /// The id of the largest logit; ties go to the lowest id (as llama.cpp's greedy sampler).
+    public static func argmax<C: Collection>(_ logits: C) -> Int32 where C.Element == Float, C.Index == Int {
+        var best = logits.startIndex
+        var bestValue = -Float.infinity
+        for i in logits.indices where logits[i] > bestValue {
+            bestValue = logits[i]
+            best = i
+        }
+        return Int32(best - logits.startIndex)
+    }
+
+    /// The `k` largest logits as `(id, logit)`, largest first (ties: lower id first).
+    public static func topK<C: Collection>(_ logits: C, _ k: Int) -> [(id: Int32, logit: Float)]
+    where C.Element == Float, C.Index == Int {
+        var top: [(id: Int32, logit: Float)] = []
+        top.reserveCapacity(k + 1)
+        for i in logits.indices {
+            let value = logits[i]
+            if top.count == k, let worst = top.last, !(value > worst.logit) { continue }
+            let id = Int32(i - logits.startIndex)
+            var position = top.count
+            while position > 0 && value > top[position - 1].logit { position -= 1 }
+            top.insert((id, value), at: position)
+            if top.count > k { top.removeLast() }
+        }
+        return top
+    }
+
+    /// Samples with temperature and nucleus (top-p) filtering, using `random` (a value in [0, 1)).
+    /// `temperature <= 0` is greedy.
+    public static func sample<C: Collection>(_ logits: C, temperature: Float, topP: Float = 1,
+                                             random: Double) -> Int32 where C.Element == Float, C.Index == Int {
+        guard temperature > 0 else { return argmax(logits) }
+        let maximum = logits.max() ?? 0
+        var candidates: [(id: Int32, p: Double)] = []
+        candidates.reserveCapacity(logits.count)
+        var total = 0.0
+        for i in logits.indices {
+            let p = exp(Double((logits[i] - maximum) / temperature))
+            candidates.append((Int32(i - logits.startIndex), p))
+            total += p
+        }
+        candidates.sort { $0.p > $1.p || ($0.p == $1.p && $0.id < $1.id) }
+        var kept = candidates.count
+        if topP < 1 {
+            var mass = 0.0
+            for (index, candidate) in candidates.enumerated() {
+                mass += candidate.p / total
+                if mass >= Double(topP) { kept = index + 1; break }
+            }
+        }
+        let keptTotal = candidates[..<kept].reduce(0) { $0 + $1.p }
+        var target = random * keptTotal
+        for candidate in candidates[..<kept] {
+            target -= candidate.p
+            if target < 0 { return candidate.id }
+        }
+        return candidates[kept - 1].id
+    }
+}

@@ -1,0 +1,104 @@
+import Engine
+import Testing
+
+/// Logits of a position must be bitwise the same however the tokens before it were batched, and after a
+/// KV-cache rollback — what makes batched draft verification exactly equivalent to decoding.
+@Suite("Batch invariance and KV rollback", .serialized)
+struct BatchInvarianceTests {
+    /// Models to run on (those present): SmolLM2 (llama, Q4_1) and the 0.5B (qwen2: Q5_0, Q8_0, Q4_K, Q6_K).
+    static let models = [ReferenceData.smollm, ReferenceData.qwen05].filter(ReferenceData.modelExists)
+
+    static func prompt(_ model: Model) throws -> [Int32] {
+        let cases = try ReferenceData.cases(fixture: model.config.architecture == "llama"
+                                            ? "smollm2-135m-instruct-q4_1.json"
+                                            : "qwen2.5-coder-0.5b-instruct-q4_k_m.json")
+        return Array((cases[1].promptIDs + cases[1].greedyIDs).prefix(24))
+    }
+
+    static func bitsEqual(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+
+    @Test("Logits are bitwise equal one token at a time, in one batch and in uneven chunks",
+          .enabled(if: !models.isEmpty), arguments: models)
+    func batchInvariance(modelFile: String) throws {
+        let model = try Model(path: ReferenceData.modelPath(modelFile), threads: 2)
+        let tokens = try Self.prompt(model)
+
+        let batchCache = KVCache(model: model)
+        let batch = try model.forward(tokens: tokens, cache: batchCache, logits: .all)
+        #expect(batch.rows == tokens.count)
+        #expect(batchCache.count == tokens.count)
+
+        let stepCache = KVCache(model: model)
+        for (p, token) in tokens.enumerated() {
+            let step = try model.forward(tokens: [token], cache: stepCache, logits: .last)
+            #expect(Self.bitsEqual(step.last, batch[p]), "position \(p): one-at-a-time differs from the batch")
+        }
+
+        // Uneven chunks (1, 2, 3, 5, 7, …): every chunk's rows equal the batch's rows.
+        let chunkCache = KVCache(model: model)
+        var p = 0, size = 1
+        while p < tokens.count {
+            let chunk = Array(tokens[p..<min(tokens.count, p + size)])
+            let logits = try model.forward(tokens: chunk, cache: chunkCache, logits: .all)
+            for i in 0..<chunk.count {
+                #expect(Self.bitsEqual(logits[i], batch[p + i]), "position \(p + i) in a chunk of \(chunk.count)")
+            }
+            p += chunk.count
+            size += size < 3 ? 1 : 2
+        }
+
+        // One thread: the same bits (rows are split between threads, never a row's sum).
+        let single = try Model(path: ReferenceData.modelPath(modelFile), threads: 1)
+        let singleLogits = try single.forward(tokens: tokens, cache: KVCache(model: single), logits: .all)
+        #expect(Self.bitsEqual(singleLogits.values[...], batch.values[...]), "1 thread differs from 2")
+    }
+
+    @Test("Truncating the KV cache and re-evaluating gives bitwise the same logits",
+          .enabled(if: !models.isEmpty), arguments: models)
+    func truncateAndReevaluate(modelFile: String) throws {
+        let model = try Model(path: ReferenceData.modelPath(modelFile), threads: 2)
+        let tokens = try Self.prompt(model)
+        let prefix = Array(tokens.prefix(12)), accepted = Array(tokens[12..<16])
+        let rejected: [Int32] = [17, 42, 1000, 7, 99]
+
+        // Reference: prefix + accepted evaluated in one go on a fresh cache.
+        let fresh = try model.forward(tokens: prefix + accepted, cache: KVCache(model: model), logits: .all)
+
+        // Prefix, then a rejected draft, rolled back, then the accepted tokens.
+        let cache = KVCache(model: model)
+        _ = try model.forward(tokens: prefix, cache: cache, logits: .last)
+        _ = try model.forward(tokens: rejected, cache: cache, logits: .all)
+        #expect(cache.count == prefix.count + rejected.count)
+        cache.truncate(to: prefix.count)
+        #expect(cache.count == prefix.count)
+        let after = try model.forward(tokens: accepted, cache: cache, logits: .all)
+        for i in 0..<accepted.count {
+            #expect(Self.bitsEqual(after[i], fresh[prefix.count + i]), "position \(prefix.count + i) after rollback")
+        }
+
+        // Roll back into the middle of the prefix and re-evaluate its tail.
+        cache.truncate(to: 5)
+        let redo = try model.forward(tokens: Array(tokens[5..<16]), cache: cache, logits: .all)
+        for i in 0..<11 {
+            #expect(Self.bitsEqual(redo[i], fresh[5 + i]), "position \(5 + i) after truncating to 5")
+        }
+    }
+
+    @Test("Free-running greedy decoding reproduces llama.cpp's ids",
+          .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
+    func freeRunningGreedy() throws {
+        let model = try Model(path: ReferenceData.modelPath(ReferenceData.smollm), threads: 2)
+        let reference = try ReferenceData.cases(fixture: "smollm2-135m-instruct-q4_1.json")[0]
+        let cache = KVCache(model: model)
+        var logits = try model.forward(tokens: reference.promptIDs, cache: cache, logits: .last)
+        var generated: [Int32] = []
+        while generated.count < reference.greedyIDs.count {
+            let next = Sampling.argmax(logits.last)
+            generated.append(next)
+            logits = try model.forward(tokens: [next], cache: cache, logits: .last)
+        }
+        #expect(generated == reference.greedyIDs)
+    }
+}
