@@ -7,25 +7,42 @@ import Darwin
 /// Choosing the next token from a row of logits.
 public enum Sampling {
     /// The id of the largest logit; ties go to the lowest id (as llama.cpp's greedy sampler).
-    public static func argmax<C: Collection>(_ logits: C) -> Int32 where C.Element == Float, C.Index == Int {
-        var best = logits.startIndex
+    public static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
+        var best = 0
         var bestValue = -Float.infinity
-        for i in logits.indices where logits[i] > bestValue {
+        for i in 0..<logits.count where logits[i] > bestValue {
             bestValue = logits[i]
             best = i
         }
-        return Int32(best - logits.startIndex)
+        return Int32(best)
+    }
+
+    /// `argmax` of a row of `Logits` (ids relative to the slice's start).
+    public static func argmax(_ logits: ArraySlice<Float>) -> Int32 {
+        logits.withUnsafeBufferPointer { argmax($0) }
+    }
+
+    /// `argmax` of an array.
+    public static func argmax(_ logits: [Float]) -> Int32 {
+        logits.withUnsafeBufferPointer { argmax($0) }
     }
 
     /// The `k` largest logits as `(id, logit)`, largest first (ties: lower id first).
-    public static func topK<C: Collection>(_ logits: C, _ k: Int) -> [(id: Int32, logit: Float)]
-    where C.Element == Float, C.Index == Int {
+    public static func topK(_ logits: ArraySlice<Float>, _ k: Int) -> [(id: Int32, logit: Float)] {
+        logits.withUnsafeBufferPointer { topK($0, k) }
+    }
+
+    public static func topK(_ logits: [Float], _ k: Int) -> [(id: Int32, logit: Float)] {
+        logits.withUnsafeBufferPointer { topK($0, k) }
+    }
+
+    public static func topK(_ logits: UnsafeBufferPointer<Float>, _ k: Int) -> [(id: Int32, logit: Float)] {
         var top: [(id: Int32, logit: Float)] = []
         top.reserveCapacity(k + 1)
-        for i in logits.indices {
+        for i in 0..<logits.count {
             let value = logits[i]
             if top.count == k, let worst = top.last, !(value > worst.logit) { continue }
-            let id = Int32(i - logits.startIndex)
+            let id = Int32(i)
             var position = top.count
             while position > 0 && value > top[position - 1].logit { position -= 1 }
             top.insert((id, value), at: position)
@@ -36,16 +53,25 @@ public enum Sampling {
 
     /// Samples with temperature and nucleus (top-p) filtering, using `random` (a value in [0, 1)).
     /// `temperature <= 0` is greedy.
-    public static func sample<C: Collection>(_ logits: C, temperature: Float, topP: Float = 1,
-                                             random: Double) -> Int32 where C.Element == Float, C.Index == Int {
+    public static func sample(_ logits: ArraySlice<Float>, temperature: Float, topP: Float = 1,
+                              random: Double) -> Int32 {
+        logits.withUnsafeBufferPointer { sample($0, temperature: temperature, topP: topP, random: random) }
+    }
+
+    public static func sample(_ logits: [Float], temperature: Float, topP: Float = 1, random: Double) -> Int32 {
+        logits.withUnsafeBufferPointer { sample($0, temperature: temperature, topP: topP, random: random) }
+    }
+
+    public static func sample(_ logits: UnsafeBufferPointer<Float>, temperature: Float, topP: Float = 1,
+                              random: Double) -> Int32 {
         guard temperature > 0 else { return argmax(logits) }
         let maximum = logits.max() ?? 0
         var candidates: [(id: Int32, p: Double)] = []
         candidates.reserveCapacity(logits.count)
         var total = 0.0
-        for i in logits.indices {
+        for i in 0..<logits.count {
             let p = exp(Double((logits[i] - maximum) / temperature))
-            candidates.append((Int32(i - logits.startIndex), p))
+            candidates.append((Int32(i), p))
             total += p
         }
         candidates.sort { $0.p > $1.p || ($0.p == $1.p && $0.id < $1.id) }

@@ -4,7 +4,7 @@ import Testing
 /// Logits of a position must be bitwise the same however the tokens before it were batched, and after a
 /// KV-cache rollback — what makes batched draft verification exactly equivalent to decoding.
 @Suite("Batch invariance and KV rollback", .serialized)
-struct BatchInvarianceTests {
+struct EngineBatchInvarianceTests {
     /// Models to run on (those present): SmolLM2 (llama, Q4_1) and the 0.5B (qwen2: Q5_0, Q8_0, Q4_K, Q6_K).
     static let models = [ReferenceData.smollm, ReferenceData.qwen05].filter(ReferenceData.modelExists)
 
