@@ -82,8 +82,10 @@ struct InspectCommand: ParsableCommand {
             out += "tensor types:\n"
             for usage in s.typeUsage {
                 let share = s.tensorBytes > 0 ? Double(usage.byteCount) * 100 / Double(s.tensorBytes) : 0
-                out += "  " + usage.type.name.padded(9) + String(usage.tensorCount).leftPadded(5) + " tensors"
-                    + formatBytes(usage.byteCount).leftPadded(12) + "  " + (fixed(share, 1) + "%").leftPadded(6) + "\n"
+                let count: String = String(usage.tensorCount).leftPadded(5) + " tensors"
+                let size: String = formatBytes(usage.byteCount).leftPadded(12)
+                let percent: String = (fixed(share, 1) + "%").leftPadded(8)
+                out += "  " + usage.type.name.padded(9) + count + size + percent + "\n"
             }
         }
         if let model = s.tokenizerModel {
