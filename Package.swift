@@ -30,11 +30,13 @@ let package = Package(
             name: "LanguageServer",
             dependencies: ["JSON", "JSONRPC", .product(name: "Logging", package: "swift-log")]
         ),
+        // GGUF model files: memory-mapped, bounds-checked reader and a small writer (no dependencies).
+        .target(name: "GGUF"),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )

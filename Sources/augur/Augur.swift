@@ -11,6 +11,7 @@ struct Augur: ParsableCommand {
         version: version,
         subcommands: [
             ServeCommand.self,
+            InspectCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
