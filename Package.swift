@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "augur", targets: ["augur"]),
+        // The library layers, for the fuzzing package in `Fuzz/` (and embedders).
+        .library(name: "AugurCore", targets: ["JSON", "JSONRPC", "LanguageServer", "GGUF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
