@@ -34,6 +34,8 @@ let package = Package(
         ),
         // GGUF model files: memory-mapped, bounds-checked reader and a small writer (no dependencies).
         .target(name: "GGUF"),
+        // Completion shaping: per-language grammars, stop rules, suffix overlap (no model dependency).
+        .target(name: "Completion", dependencies: ["JSON"]),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )
