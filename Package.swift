@@ -46,6 +46,10 @@ let package = Package(
             ]
         ),
 
+        // Hot inference kernels (C): quantized matmul, activation quantizers, f32/f16 helpers;
+        // scalar reference twins plus AVX2 / AVX-512 / VNNI versions picked at run time.
+        .target(name: "CKernels"),
+
         // Shared by the test targets: an LSP test client over pipes.
         .target(name: "LSPTestSupport", dependencies: ["JSON", "JSONRPC"], path: "Tests/LSPTestSupport"),
 
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
+        .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )

@@ -1,0 +1,115 @@
+// augur_kernels.h — the hot kernels of Augur's CPU inference engine.
+//
+// Weights stay in their GGUF (ggml) block layout. Activations are quantized per row into the
+// type ggml pairs with the weight type ("vec_dot_type"), and a batched matmul dots every weight
+// row against up to N activation rows while the weight block is in registers / L1.
+//
+// Every kernel has a portable scalar twin (the reference) and SIMD versions (AVX2+FMA, AVX-512,
+// AVX-512 VNNI) chosen at run time. The SIMD versions are *bitwise identical* to the scalar twin:
+// integer dot products are exact, and every float operation (per-lane FMA accumulators, the order
+// of the final horizontal sum) is spelled out in the scalar code, with FP contraction disabled.
+// Results are therefore independent of ISA, of the number of tokens in a batch and of how rows
+// are split between threads.
+//
+// Preconditions (not checked): n / k multiples of the block size (32 or 256); activation rows
+// produced by augur_quantize_activation (int8 values in [-127, 127]); buffers don't alias.
+#ifndef AUGUR_KERNELS_H
+#define AUGUR_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ggml type ids as stored in GGUF.
+enum {
+    AUGUR_TYPE_F32 = 0, AUGUR_TYPE_F16 = 1, AUGUR_TYPE_Q4_0 = 2, AUGUR_TYPE_Q4_1 = 3,
+    AUGUR_TYPE_Q5_0 = 6, AUGUR_TYPE_Q5_1 = 7, AUGUR_TYPE_Q8_0 = 8, AUGUR_TYPE_Q8_1 = 9,
+    AUGUR_TYPE_Q2_K = 10, AUGUR_TYPE_Q3_K = 11, AUGUR_TYPE_Q4_K = 12, AUGUR_TYPE_Q5_K = 13,
+    AUGUR_TYPE_Q6_K = 14, AUGUR_TYPE_Q8_K = 15, AUGUR_TYPE_BF16 = 30,
+};
+
+typedef enum {
+    AUGUR_ISA_SCALAR = 0,
+    AUGUR_ISA_AVX2 = 1,          // AVX2 + FMA + F16C
+    AUGUR_ISA_AVX512 = 2,        // + AVX-512 F/BW/VL/DQ
+    AUGUR_ISA_AVX512_VNNI = 3,   // + AVX-512 VNNI (vpdpbusd / vpdpwssd). Never AMX.
+} augur_isa;
+
+/// Best level supported by the CPU *and* enabled by the OS (cpuid + xgetbv).
+augur_isa augur_isa_detected(void);
+/// Level used by the dispatching entry points below (starts as augur_isa_detected()).
+augur_isa augur_isa_active(void);
+/// Tests / bench: select a level (clamped to the detected one). SCALAR selects the reference twins.
+void augur_isa_force(augur_isa isa);
+/// Name of a level ("scalar", "avx2", "avx512", "avx512vnni").
+const char *augur_isa_name(augur_isa isa);
+
+/// 1 when `ggml_type` has a matmul kernel (F32 F16 Q4_0 Q4_1 Q5_0 Q8_0 Q4_K Q5_K Q6_K).
+int augur_type_supported(int ggml_type);
+/// 1 when augur_dequantize_row handles `ggml_type`.
+int augur_type_dequantizable(int ggml_type);
+/// Activation type ggml pairs with weight type: K-quants→Q8_K, Q4_0/Q5_0/Q8_0→Q8_0,
+/// Q4_1/Q5_1→Q8_1, F16→F16, F32→F32. -1 for unknown types.
+int augur_vec_dot_type(int ggml_type);
+/// Elements per block (1 for F32/F16/BF16, 32, or 256). 0 for unknown types.
+int64_t augur_block_size(int ggml_type);
+/// Bytes of one row of n elements (n a multiple of the block size). 0 for unknown types.
+size_t augur_row_bytes(int ggml_type, int64_t n);
+
+/// Quantize one activation row of n floats into augur_vec_dot_type(weight_type), exactly as
+/// ggml does on x86 (quantize_row_q8_0 / q8_1 AVX path: round-half-even of x*127/amax;
+/// quantize_row_q8_K_ref: nearest_int(x * -127/max) and 16-element bsums; F16 round-half-even).
+/// `xq` must hold augur_row_bytes(augur_vec_dot_type(weight_type), n) bytes.
+void augur_quantize_activation(int weight_type, const float *x, void *xq, int64_t n);
+
+/// Batched matmul: for rows r in [r0, r1) of W (row stride row_bytes, k elements per row) and
+/// tokens t in [0, ntok):  out[t * ldo + r] = dot(W[r], x[t]),  x[t] at (char *)xq + t * xq_stride.
+/// Each weight block is loaded once per group of up to 16 tokens. The result for (r, t) is
+/// bitwise identical whatever ntok, r0, r1 and the active ISA are.
+void augur_matmul(int weight_type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                  const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo);
+/// Same as augur_matmul, always the scalar twin.
+void augur_matmul_ref(int weight_type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo);
+
+/// Dequantize n elements (types of augur_type_dequantizable) to floats.
+void augur_dequantize_row(int ggml_type, const void *src, float *dst, int64_t n);
+
+// f32 helpers for the forward pass's hot loops.
+/// Σ a[i]*b[i] (32 per-lane FMA accumulators, lane = i mod 32, fixed reduction; tail sequential).
+float augur_dot_f32(const float *a, const float *b, int64_t n);
+/// y[i] = fma(a, x[i], y[i]).
+void augur_axpy_f32(float a, const float *x, float *y, int64_t n);
+/// Σ f16(a[i])*b[i], same accumulation order as augur_dot_f32 (for an F16 KV cache).
+float augur_dot_f16_f32(const uint16_t *a_f16, const float *b, int64_t n);
+/// y[i] = fma(a, f16(x[i]), y[i]).
+void augur_axpy_f16_f32(float a, const uint16_t *x_f16, float *y, int64_t n);
+/// IEEE binary16, round to nearest even (as F16C / ggml).
+void augur_f32_to_f16_row(const float *x, uint16_t *y, int64_t n);
+void augur_f16_to_f32_row(const uint16_t *x, float *y, int64_t n);
+float augur_f16_to_f32(uint16_t h);
+uint16_t augur_f32_to_f16(float f);
+
+/// All kernels of one ISA level, for tests and benchmarks that compare levels without touching
+/// the process-wide active level. Levels above augur_isa_detected() are clamped.
+typedef struct {
+    augur_isa isa;
+    void (*matmul)(int weight_type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                   const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo);
+    void (*quantize_activation)(int weight_type, const float *x, void *xq, int64_t n);
+    float (*dot_f32)(const float *a, const float *b, int64_t n);
+    void (*axpy_f32)(float a, const float *x, float *y, int64_t n);
+    float (*dot_f16_f32)(const uint16_t *a_f16, const float *b, int64_t n);
+    void (*axpy_f16_f32)(float a, const uint16_t *x_f16, float *y, int64_t n);
+    void (*f32_to_f16_row)(const float *x, uint16_t *y, int64_t n);
+} augur_kernel_table;
+
+const augur_kernel_table *augur_kernels_for(augur_isa isa);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
