@@ -1,13 +1,325 @@
 // avx2.c — AVX2 + FMA + F16C kernels (compiled per function with target attributes, so the
 // binary still runs on machines without them; dispatch.c only calls them after cpuid says so).
-#include "internal.h"
+// Each kernel reproduces its scalar twin in scalar.c bit for bit.
+#include "simd.h"
 
-const matmul_set augur_mm_avx2 = {0};
+// ---------------------------------------------------------------------------------------------
+// f32 helpers: 4 accumulators of 8 lanes = the twin's 32 lanes.
 
-// Placeholders until the SIMD versions land: the reference twins.
-float augur_dot_f32_avx2(const float *a, const float *b, int64_t n) { return augur_dot_f32_ref(a, b, n); }
-void augur_axpy_f32_avx2(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
-float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
-void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
-void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) { augur_f32_to_f16_row_ref(x, y, n); }
-void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
+AVX2 float augur_dot_f32_avx2(const float *a, const float *b, int64_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), acc3);
+    }
+    float s = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc2), _mm256_add_ps(acc1, acc3)));
+    for (; i < n; i++) s = fmaf(a[i], b[i], s);
+    return s;
+}
+
+static inline AVX2 __m256 load_f16x8(const uint16_t *p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
+}
+
+AVX2 float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        acc0 = _mm256_fmadd_ps(load_f16x8(a + i), _mm256_loadu_ps(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(load_f16x8(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+        acc2 = _mm256_fmadd_ps(load_f16x8(a + i + 16), _mm256_loadu_ps(b + i + 16), acc2);
+        acc3 = _mm256_fmadd_ps(load_f16x8(a + i + 24), _mm256_loadu_ps(b + i + 24), acc3);
+    }
+    float s = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc2), _mm256_add_ps(acc1, acc3)));
+    for (; i < n; i++) s = fmaf(fp16(a[i]), b[i], s);
+    return s;
+}
+
+static AVX2 float dot_f16_f16_avx2(const uint16_t *a, const uint16_t *b, int64_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        acc0 = _mm256_fmadd_ps(load_f16x8(a + i), load_f16x8(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(load_f16x8(a + i + 8), load_f16x8(b + i + 8), acc1);
+        acc2 = _mm256_fmadd_ps(load_f16x8(a + i + 16), load_f16x8(b + i + 16), acc2);
+        acc3 = _mm256_fmadd_ps(load_f16x8(a + i + 24), load_f16x8(b + i + 24), acc3);
+    }
+    float s = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc2), _mm256_add_ps(acc1, acc3)));
+    for (; i < n; i++) s = fmaf(fp16(a[i]), fp16(b[i]), s);
+    return s;
+}
+
+AVX2 void augur_axpy_f32_avx2(float a, const float *x, float *y, int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] = fmaf(a, x[i], y[i]);
+}
+
+AVX2 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, load_f16x8(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
+}
+
+AVX2 void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(y + i), _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++) y[i] = f2h(x[i]);
+}
+
+// Activation quantization is O(k) per token against the matmul's O(k · rows): the twin is fast
+// enough, and sharing it guarantees identical bytes.
+void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) {
+    if (augur_vec_dot_type(t) == AUGUR_TYPE_F16) augur_f32_to_f16_row_avx2(x, (uint16_t *)xq, n);
+    else augur_quantize_activation_ref(t, x, xq, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 32-element blocks. Lane j of the int32 vector = Σ over elements 4j..4j+3 (maddubs pairs, then
+// madd pairs), exactly the twin's lane sums.
+
+// signed w × signed x (|x| ≤ 127) → 8 int32 lane sums.
+static inline AVX2 __m256i dot_i8_lanes(__m256i w, __m256i x) {
+    const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+    return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
+}
+
+// unsigned w (0..31) × signed x → 8 int32 lane sums.
+static inline AVX2 __m256i dot_u8_lanes(__m256i w, __m256i x) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1));
+}
+
+// Decode block b of a row to 32 signed bytes (Q4_0 / Q5_0 / Q8_0) or unsigned (Q4_1).
+static inline AVX2 __m256i decode32_avx2(int type, const void *row, int64_t b, float *d, float *m) {
+    switch (type) {
+    case AUGUR_TYPE_Q4_0: {
+        const block_q4_0 *w = (const block_q4_0 *)row + b;
+        *d = fp16(w->d);
+        return _mm256_sub_epi8(nibbles32(w->qs), _mm256_set1_epi8(8));
+    }
+    case AUGUR_TYPE_Q4_1: {
+        const block_q4_1 *w = (const block_q4_1 *)row + b;
+        *d = fp16(w->d); *m = fp16(w->m);
+        return nibbles32(w->qs);
+    }
+    case AUGUR_TYPE_Q5_0: {
+        const block_q5_0 *w = (const block_q5_0 *)row + b;
+        *d = fp16(w->d);
+        // (nibble | bit << 4) - 16  ==  nibble | (bit ? 0x00 : 0xF0) as int8
+        return _mm256_or_si256(nibbles32(w->qs), _mm256_andnot_si256(bits32(w->qh), _mm256_set1_epi8((char)0xF0)));
+    }
+    default: { // Q8_0
+        const block_q8_0 *w = (const block_q8_0 *)row + b;
+        *d = fp16(w->d);
+        return _mm256_loadu_si256((const __m256i *)w->qs);
+    }
+    }
+}
+
+// The weight block is decoded once and dotted with up to TOK_TILE activation rows.
+static inline AVX2 __attribute__((always_inline))
+void mm_block32_avx2(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                     const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK;
+    for (int64_t r = r0; r < r1; r++) {
+        const void *wrow = ROW(W, row_bytes, r);
+        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
+            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
+            __m256 acc[TOK_TILE];
+            float summs[TOK_TILE];
+            for (int t = 0; t < nt; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
+            for (int64_t b = 0; b < nb; b++) {
+                float dw, mw = 0;
+                const __m256i w = decode32_avx2(type, wrow, b, &dw, &mw);
+                for (int t = 0; t < nt; t++) {
+                    const void *xt = TOK(xq, xq_stride, t0 + t);
+                    __m256i s;
+                    float dx;
+                    if (type == AUGUR_TYPE_Q4_1) {
+                        const block_q8_1 *x = (const block_q8_1 *)xt + b;
+                        dx = fp16(x->d);
+                        s = dot_u8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
+                        summs[t] = summs[t] + mw * fp16(x->s);
+                    } else {
+                        const block_q8_0 *x = (const block_q8_0 *)xt + b;
+                        dx = fp16(x->d);
+                        s = dot_i8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
+                    }
+                    acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
+                }
+            }
+            for (int t = 0; t < nt; t++) {
+                float res = hsum8(acc[t]);
+                if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
+                out[(int64_t)(t0 + t) * ldo + r] = res;
+            }
+        }
+    }
+}
+
+#define BLOCK32_AVX2(name, type) \
+    static AVX2 void name(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq, \
+                          size_t xs, int ntok, float *out, int64_t ldo) { \
+        mm_block32_avx2(type, W, rb, r0, r1, k, xq, xs, ntok, out, ldo); \
+    }
+BLOCK32_AVX2(mm_q4_0_avx2, AUGUR_TYPE_Q4_0)
+BLOCK32_AVX2(mm_q4_1_avx2, AUGUR_TYPE_Q4_1)
+BLOCK32_AVX2(mm_q5_0_avx2, AUGUR_TYPE_Q5_0)
+BLOCK32_AVX2(mm_q8_0_avx2, AUGUR_TYPE_Q8_0)
+
+// ---------------------------------------------------------------------------------------------
+// K-quants: exact int32 super-block sums, then the twin's scalar float update.
+
+// Q4_K / Q5_K: q[j] = 32 unsigned quants of sub-block j, scv[j] = its scale in every int16 lane,
+// minv = the 8 mins, each twice (pairs with the 16 bsums).
+static inline AVX2 void decode_q45_K_avx2(int type, const void *blk, __m256i q[8], __m256i scv[8], __m256i *minv,
+                                          float *d, float *dmin) {
+    const uint8_t *scales, *qs, *qh = NULL;
+    if (type == AUGUR_TYPE_Q4_K) {
+        const block_q4_K *w = blk;
+        scales = w->scales; qs = w->qs; *d = fp16(w->d); *dmin = fp16(w->dmin);
+    } else {
+        const block_q5_K *w = blk;
+        scales = w->scales; qs = w->qs; qh = w->qh; *d = fp16(w->d); *dmin = fp16(w->dmin);
+    }
+    int16_t mins[16];
+    for (int j = 0; j < 8; j++) {
+        uint8_t s, m;
+        scale_min_k4(j, scales, &s, &m);
+        scv[j] = _mm256_set1_epi16(s);
+        mins[2 * j] = mins[2 * j + 1] = m;
+    }
+    *minv = _mm256_loadu_si256((const __m256i *)mins);
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    const __m256i hb = qh ? _mm256_loadu_si256((const __m256i *)qh) : _mm256_setzero_si256();
+    for (int h = 0; h < 4; h++) {
+        const __m256i v = _mm256_loadu_si256((const __m256i *)(qs + 32 * h));
+        q[2 * h] = _mm256_and_si256(v, low);
+        q[2 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+        if (qh) {
+            const __m256i one = _mm256_set1_epi8(1);
+            const __m256i b0 = _mm256_and_si256(_mm256_srl_epi16(hb, _mm_cvtsi32_si128(2 * h)), one);
+            const __m256i b1 = _mm256_and_si256(_mm256_srl_epi16(hb, _mm_cvtsi32_si128(2 * h + 1)), one);
+            q[2 * h] = _mm256_or_si256(q[2 * h], _mm256_slli_epi16(b0, 4));
+            q[2 * h + 1] = _mm256_or_si256(q[2 * h + 1], _mm256_slli_epi16(b1, 4));
+        }
+    }
+}
+
+static inline AVX2 __attribute__((always_inline))
+void mm_q45_K_avx2(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                   const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const size_t bb = type == AUGUR_TYPE_Q4_K ? sizeof(block_q4_K) : sizeof(block_q5_K);
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *wrow = ROW(W, row_bytes, r);
+        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
+            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
+            float sum[TOK_TILE] = {0};
+            for (int64_t b = 0; b < nb; b++) {
+                __m256i q[8], scv[8], minv;
+                float d, dmin;
+                decode_q45_K_avx2(type, wrow + b * bb, q, scv, &minv, &d, &dmin);
+                for (int t = 0; t < nt; t++) {
+                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
+                    __m256i acc = _mm256_setzero_si256();
+                    for (int j = 0; j < 8; j++) {
+                        const __m256i p = _mm256_maddubs_epi16(q[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
+                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
+                    }
+                    const int32_t isum = hsum_i32(acc);
+                    const int32_t isumm = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv));
+                    sum[t] = sum[t] + ((d * x->d) * (float)isum - (dmin * x->d) * (float)isumm);
+                }
+            }
+            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
+        }
+    }
+}
+
+static AVX2 void mm_q4_K_avx2(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xs, int ntok, float *out, int64_t ldo) {
+    mm_q45_K_avx2(AUGUR_TYPE_Q4_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+}
+
+static AVX2 void mm_q5_K_avx2(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xs, int ntok, float *out, int64_t ldo) {
+    mm_q45_K_avx2(AUGUR_TYPE_Q5_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+}
+
+// Q6_K: u = q + 32 in 0..63 (unsigned for maddubs); Σ sc·q·x = Σ sc·u·x − 32·Σ_g sc[g]·bsums[g].
+static AVX2 void mm_q6_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                              const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    for (int64_t r = r0; r < r1; r++) {
+        const block_q6_K *wrow = ROW(W, row_bytes, r);
+        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
+            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
+            float sum[TOK_TILE] = {0};
+            for (int64_t b = 0; b < nb; b++) {
+                const block_q6_K *w = wrow + b;
+                __m256i u[8], scv[8];
+                for (int h = 0; h < 2; h++) {
+                    const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h));
+                    const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h + 32));
+                    const __m256i qh = _mm256_loadu_si256((const __m256i *)(w->qh + 32 * h));
+                    u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+                    u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+                    u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+                    u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+                }
+                for (int j = 0; j < 8; j++)
+                    scv[j] = _mm256_setr_m128i(_mm_set1_epi16(w->scales[2 * j]), _mm_set1_epi16(w->scales[2 * j + 1]));
+                const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w->scales));
+                const float d = fp16(w->d);
+                for (int t = 0; t < nt; t++) {
+                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
+                    __m256i acc = _mm256_setzero_si256();
+                    for (int j = 0; j < 8; j++) {
+                        const __m256i p = _mm256_maddubs_epi16(u[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
+                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
+                    }
+                    const int32_t off = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16));
+                    const int32_t isum = hsum_i32(acc) - 32 * off;
+                    sum[t] = sum[t] + (d * x->d) * (float)isum;
+                }
+            }
+            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// F32 / F16 weights (rare in the default models: kept simple, one dot per (row, token)).
+
+static AVX2 void mm_f32_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                             const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    for (int64_t r = r0; r < r1; r++)
+        for (int t = 0; t < ntok; t++)
+            out[(int64_t)t * ldo + r] = augur_dot_f32_avx2(ROW(W, row_bytes, r), TOK(xq, xq_stride, t), k);
+}
+
+static AVX2 void mm_f16_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                             const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    for (int64_t r = r0; r < r1; r++)
+        for (int t = 0; t < ntok; t++)
+            out[(int64_t)t * ldo + r] = dot_f16_f16_avx2(ROW(W, row_bytes, r), TOK(xq, xq_stride, t), k);
+}
+
+const matmul_set augur_mm_avx2 = {
+    .f32 = mm_f32_avx2, .f16 = mm_f16_avx2, .q4_0 = mm_q4_0_avx2, .q4_1 = mm_q4_1_avx2,
+    .q5_0 = mm_q5_0_avx2, .q8_0 = mm_q8_0_avx2, .q4_K = mm_q4_K_avx2, .q5_K = mm_q5_K_avx2,
+    .q6_K = mm_q6_K_avx2,
+};
