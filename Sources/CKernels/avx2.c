@@ -124,43 +124,57 @@ static inline AVX2 __m256i decode32_avx2(int type, const void *row, int64_t b, f
     }
 }
 
-// The weight block is decoded once and dotted with up to TOK_TILE activation rows.
+// One row against NT tokens (NT a compile-time constant after inlining, so the accumulators live
+// in registers): each weight block is decoded once and dotted with the NT activation blocks.
+static inline AVX2 __attribute__((always_inline))
+void block32_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                       float *out, int64_t ldo) {
+    __m256 acc[4];
+    float summs[4];
+    for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
+    for (int64_t b = 0; b < nb; b++) {
+        float dw, mw = 0;
+        const __m256i w = decode32_avx2(type, wrow, b, &dw, &mw);
+        for (int t = 0; t < NT; t++) {
+            const void *xt = TOK(xq, xq_stride, t);
+            __m256i s;
+            float dx;
+            if (type == AUGUR_TYPE_Q4_1) {
+                const block_q8_1 *x = (const block_q8_1 *)xt + b;
+                dx = fp16(x->d);
+                s = dot_u8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
+                summs[t] = summs[t] + mw * fp16(x->s);
+            } else {
+                const block_q8_0 *x = (const block_q8_0 *)xt + b;
+                dx = fp16(x->d);
+                s = dot_i8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        float res = hsum8(acc[t]);
+        if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
+        out[(int64_t)t * ldo] = res;
+    }
+}
+
 static inline AVX2 __attribute__((always_inline))
 void mm_block32_avx2(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
     for (int64_t r = r0; r < r1; r++) {
         const void *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            __m256 acc[TOK_TILE];
-            float summs[TOK_TILE];
-            for (int t = 0; t < nt; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
-            for (int64_t b = 0; b < nb; b++) {
-                float dw, mw = 0;
-                const __m256i w = decode32_avx2(type, wrow, b, &dw, &mw);
-                for (int t = 0; t < nt; t++) {
-                    const void *xt = TOK(xq, xq_stride, t0 + t);
-                    __m256i s;
-                    float dx;
-                    if (type == AUGUR_TYPE_Q4_1) {
-                        const block_q8_1 *x = (const block_q8_1 *)xt + b;
-                        dx = fp16(x->d);
-                        s = dot_u8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
-                        summs[t] = summs[t] + mw * fp16(x->s);
-                    } else {
-                        const block_q8_0 *x = (const block_q8_0 *)xt + b;
-                        dx = fp16(x->d);
-                        s = dot_i8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
-                    }
-                    acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
-                }
-            }
-            for (int t = 0; t < nt; t++) {
-                float res = hsum8(acc[t]);
-                if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
-                out[(int64_t)(t0 + t) * ldo + r] = res;
-            }
+        int t0 = 0;
+        for (; t0 + 4 <= ntok; t0 += 4)
+            block32_tile_avx2(type, wrow, nb, TOK(xq, xq_stride, t0), xq_stride, 4, out + (int64_t)t0 * ldo + r, ldo);
+        const void *xt = TOK(xq, xq_stride, t0);
+        float *o = out + (int64_t)t0 * ldo + r;
+        switch (ntok - t0) {
+        case 3: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 3, o, ldo); break;
+        case 2: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 2, o, ldo); break;
+        case 1: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 1, o, ldo); break;
+        default: break;
         }
     }
 }

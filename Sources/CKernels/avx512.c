@@ -115,44 +115,62 @@ static inline VNNI __m256i decode32_vnni(int type, const void *row, int64_t b, f
     }
 }
 
+// One row against NT (≤ 8, constant after inlining) tokens; accumulators in registers.
+static inline VNNI __attribute__((always_inline))
+void block32_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                       float *out, int64_t ldo) {
+    const __m256i zero = _mm256_setzero_si256();
+    __m256 acc[8];
+    float summs[8];
+    for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
+    for (int64_t b = 0; b < nb; b++) {
+        float dw, mw = 0;
+        const __m256i w = decode32_vnni(type, wrow, b, &dw, &mw);
+        const __m256i aw = type == AUGUR_TYPE_Q4_1 ? w : _mm256_abs_epi8(w);
+        for (int t = 0; t < NT; t++) {
+            const void *xt = TOK(xq, xq_stride, t);
+            __m256i s;
+            float dx;
+            if (type == AUGUR_TYPE_Q4_1) {
+                const block_q8_1 *x = (const block_q8_1 *)xt + b;
+                dx = fp16(x->d);
+                s = _mm256_dpbusd_epi32(zero, aw, _mm256_loadu_si256((const __m256i *)x->qs));
+                summs[t] = summs[t] + mw * fp16(x->s);
+            } else {
+                const block_q8_0 *x = (const block_q8_0 *)xt + b;
+                dx = fp16(x->d);
+                s = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x->qs), w));
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        float res = hsum8(acc[t]);
+        if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
+        out[(int64_t)t * ldo] = res;
+    }
+}
+
 static inline VNNI __attribute__((always_inline))
 void mm_block32_vnni(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
-    const __m256i zero = _mm256_setzero_si256();
     for (int64_t r = r0; r < r1; r++) {
         const void *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            __m256 acc[TOK_TILE];
-            float summs[TOK_TILE];
-            for (int t = 0; t < nt; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
-            for (int64_t b = 0; b < nb; b++) {
-                float dw, mw = 0;
-                const __m256i w = decode32_vnni(type, wrow, b, &dw, &mw);
-                const __m256i aw = type == AUGUR_TYPE_Q4_1 ? w : _mm256_abs_epi8(w);
-                for (int t = 0; t < nt; t++) {
-                    const void *xt = TOK(xq, xq_stride, t0 + t);
-                    __m256i s;
-                    float dx;
-                    if (type == AUGUR_TYPE_Q4_1) {
-                        const block_q8_1 *x = (const block_q8_1 *)xt + b;
-                        dx = fp16(x->d);
-                        s = _mm256_dpbusd_epi32(zero, aw, _mm256_loadu_si256((const __m256i *)x->qs));
-                        summs[t] = summs[t] + mw * fp16(x->s);
-                    } else {
-                        const block_q8_0 *x = (const block_q8_0 *)xt + b;
-                        dx = fp16(x->d);
-                        s = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x->qs), w));
-                    }
-                    acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
-                }
-            }
-            for (int t = 0; t < nt; t++) {
-                float res = hsum8(acc[t]);
-                if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
-                out[(int64_t)(t0 + t) * ldo + r] = res;
-            }
+        int t0 = 0;
+        for (; t0 + 8 <= ntok; t0 += 8)
+            block32_tile_vnni(type, wrow, nb, TOK(xq, xq_stride, t0), xq_stride, 8, out + (int64_t)t0 * ldo + r, ldo);
+        const void *xt = TOK(xq, xq_stride, t0);
+        float *o = out + (int64_t)t0 * ldo + r;
+        switch (ntok - t0) {
+        case 7: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 7, o, ldo); break;
+        case 6: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 6, o, ldo); break;
+        case 5: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 5, o, ldo); break;
+        case 4: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 4, o, ldo); break;
+        case 3: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 3, o, ldo); break;
+        case 2: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 2, o, ldo); break;
+        case 1: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 1, o, ldo); break;
+        default: break;
         }
     }
 }

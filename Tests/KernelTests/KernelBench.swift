@@ -1,0 +1,40 @@
+import CKernels
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Single-thread matmul throughput; off by default. Run with
+///   AUGUR_KERNEL_BENCH=1 swift test -c release --filter KernelBench
+@Suite(.enabled(if: getenv("AUGUR_KERNEL_BENCH") != nil)) struct KernelBench {
+    @Test func matmulThroughput() {
+        // (type, k, rows): shapes of the default models' big matrices, ~30-40 MB so they stream from DRAM.
+        let shapes: [(Int32, Int, Int)] = [
+            (GGML.q4_K, 1536, 40_000), (GGML.q6_K, 1536, 24_000), (GGML.q5_0, 896, 48_000),
+            (GGML.q8_0, 896, 36_000), (GGML.q4_1, 576, 96_000),
+        ]
+        var rng = Rng(1)
+        for (type, k, rows) in shapes {
+            let w = randomWeights(type, rows: rows, k: k, rng: &rng)
+            let x = quantizedActivations(type, k: k, ntok: 16, rng: &rng)
+            var out = [Float](repeating: 0, count: rows * 16)
+            for isa in availableISAs where isa != AUGUR_ISA_AVX512 {
+                var line = "\(GGML.name(type)) k=\(k) rows=\(rows) \(String(cString: augur_isa_name(isa))):"
+                for ntok in [1, 2, 4, 8, 16] {
+                    if isa == AUGUR_ISA_SCALAR && ntok > 1 { continue }
+                    var best = Double.infinity
+                    for _ in 0 ..< (isa == AUGUR_ISA_SCALAR ? 1 : 4) {
+                        let start = ContinuousClock.now
+                        runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &out)
+                        let d = ContinuousClock.now - start
+                        best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                    }
+                    let ms: Double = (best * 1e5).rounded() / 100
+                    let gbs: Double = (Double(w.count) / best / 1e8).rounded() / 10
+                    line += "  ntok=\(ntok) \(ms) ms \(gbs) GB/s"
+                }
+                print(line)
+            }
+        }
+    }
+}
