@@ -116,37 +116,39 @@ static inline VNNI __m256i decode32_vnni(int type, const void *row, int64_t b, f
 }
 
 // One row against NT (≤ 8, constant after inlining) tokens; accumulators in registers.
+// dxs / sxs: the tokens' block scales (stride G), already offset to the tile's first token.
 static inline VNNI __attribute__((always_inline))
 void block32_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
-                       float *out, int64_t ldo) {
+                       const float *dxs, const float *sxs, int G, float *out, int64_t ldo) {
     const __m256i zero = _mm256_setzero_si256();
-    __m256 acc[8];
-    float summs[8];
-    for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
+    __m256 acc[8], summs = _mm256_setzero_ps();
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         float dw, mw = 0;
         const __m256i w = decode32_vnni(type, wrow, b, &dw, &mw);
         const __m256i aw = type == AUGUR_TYPE_Q4_1 ? w : _mm256_abs_epi8(w);
+        const __m256 dv = _mm256_mul_ps(_mm256_set1_ps(dw), _mm256_loadu_ps(dxs + b * G)); // lane t: dw * dx_t
+        if (type == AUGUR_TYPE_Q4_1)
+            summs = _mm256_add_ps(summs, _mm256_mul_ps(_mm256_set1_ps(mw), _mm256_loadu_ps(sxs + b * G)));
         for (int t = 0; t < NT; t++) {
-            const void *xt = TOK(xq, xq_stride, t);
+            const size_t xoff = (size_t)t * xq_stride;
             __m256i s;
-            float dx;
             if (type == AUGUR_TYPE_Q4_1) {
-                const block_q8_1 *x = (const block_q8_1 *)xt + b;
-                dx = fp16(x->d);
+                const block_q8_1 *x = (const block_q8_1 *)((const char *)xq + xoff) + b;
                 s = _mm256_dpbusd_epi32(zero, aw, _mm256_loadu_si256((const __m256i *)x->qs));
-                summs[t] = summs[t] + mw * fp16(x->s);
             } else {
-                const block_q8_0 *x = (const block_q8_0 *)xt + b;
-                dx = fp16(x->d);
+                const block_q8_0 *x = (const block_q8_0 *)((const char *)xq + xoff) + b;
                 s = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x->qs), w));
             }
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
+            const __m256 d = _mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(s), acc[t]);
         }
     }
+    float sm[8];
+    _mm256_storeu_ps(sm, summs);
     for (int t = 0; t < NT; t++) {
         float res = hsum8(acc[t]);
-        if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
+        if (type == AUGUR_TYPE_Q4_1) res = res + sm[t];
         out[(int64_t)t * ldo] = res;
     }
 }
@@ -155,22 +157,27 @@ static inline VNNI __attribute__((always_inline))
 void mm_block32_vnni(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
-    for (int64_t r = r0; r < r1; r++) {
-        const void *wrow = ROW(W, row_bytes, r);
-        int t0 = 0;
-        for (; t0 + 8 <= ntok; t0 += 8)
-            block32_tile_vnni(type, wrow, nb, TOK(xq, xq_stride, t0), xq_stride, 8, out + (int64_t)t0 * ldo + r, ldo);
-        const void *xt = TOK(xq, xq_stride, t0);
-        float *o = out + (int64_t)t0 * ldo + r;
-        switch (ntok - t0) {
-        case 7: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 7, o, ldo); break;
-        case 6: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 6, o, ldo); break;
-        case 5: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 5, o, ldo); break;
-        case 4: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 4, o, ldo); break;
-        case 3: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 3, o, ldo); break;
-        case 2: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 2, o, ldo); break;
-        case 1: block32_tile_vnni(type, wrow, nb, xt, xq_stride, 1, o, ldo); break;
-        default: break;
+    float dxs[XS_CAP], sxs[XS_CAP];
+    const int G = x_group(nb, ntok);
+    for (int g0 = 0; g0 < ntok; g0 += G) {
+        const int ng = ntok - g0 < G ? ntok - g0 : G;
+        const void *xg = TOK(xq, xq_stride, g0);
+        gather_x_scales(type == AUGUR_TYPE_Q4_1 ? AUGUR_TYPE_Q8_1 : AUGUR_TYPE_Q8_0, xg, xq_stride, ng, nb, G,
+                        dxs, type == AUGUR_TYPE_Q4_1 ? sxs : NULL);
+        for (int64_t r = r0; r < r1; r++) {
+            const void *wrow = ROW(W, row_bytes, r);
+            int t0 = 0;
+            for (; t0 + 8 <= ng; t0 += 8)
+                block32_tile_vnni(type, wrow, nb, TOK(xg, xq_stride, t0), xq_stride, 8, dxs + t0, sxs + t0, G,
+                                  out + (int64_t)(g0 + t0) * ldo + r, ldo);
+            const void *xt = TOK(xg, xq_stride, t0);
+            float *o = out + (int64_t)(g0 + t0) * ldo + r;
+            switch (ng - t0) {
+#define TAIL(n) case n: block32_tile_vnni(type, wrow, nb, xt, xq_stride, n, dxs + t0, sxs + t0, G, o, ldo); break;
+            TAIL(7) TAIL(6) TAIL(5) TAIL(4) TAIL(3) TAIL(2) TAIL(1)
+#undef TAIL
+            default: break;
+            }
         }
     }
 }
@@ -193,124 +200,140 @@ static inline VNNI __m512i join256(__m256i lo, __m256i hi) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
 }
 
+static inline VNNI __m256i fold512(__m512i v) {
+    return _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+}
+
+// One row of Q4_K / Q5_K against NT ≤ 8 tokens. Per super-block: exact int32 sums for each token,
+// gathered into lane t of one vector (reduce8_i32), then the twin's float update for all tokens at
+// once, lane-wise: sum += (d·dx)·isum − (dmin·dx)·isumm.
 static inline VNNI __attribute__((always_inline))
-void mm_q45_K_vnni(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
-                   const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
-    const int64_t nb = k / QK_K;
+void q45_K_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                     const float *xds, int G, float *out, int64_t ldo) {
     const size_t bb = type == AUGUR_TYPE_Q4_K ? sizeof(block_q4_K) : sizeof(block_q5_K);
     const __m256i low = _mm256_set1_epi8(0x0F);
-    for (int64_t r = r0; r < r1; r++) {
-        const uint8_t *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            float sum[TOK_TILE] = {0};
-            for (int64_t b = 0; b < nb; b++) {
-                const uint8_t *scales, *qs, *qh = NULL;
-                float d, dmin;
-                if (type == AUGUR_TYPE_Q4_K) {
-                    const block_q4_K *w = (const void *)(wrow + b * bb);
-                    scales = w->scales; qs = w->qs; d = fp16(w->d); dmin = fp16(w->dmin);
-                } else {
-                    const block_q5_K *w = (const void *)(wrow + b * bb);
-                    scales = w->scales; qs = w->qs; qh = w->qh; d = fp16(w->d); dmin = fp16(w->dmin);
-                }
-                // q[h]: elements 64h .. 64h+63 (low nibbles of qs[32h..], then high nibbles).
-                __m512i q[4], scv[4];
-                int16_t mins[16];
-                uint8_t sc[8];
-                for (int j = 0; j < 8; j++) {
-                    uint8_t m;
-                    scale_min_k4(j, scales, &sc[j], &m);
-                    mins[2 * j] = mins[2 * j + 1] = m;
-                }
-                const __m256i minv = _mm256_loadu_si256((const __m256i *)mins);
-                const __m512i hbz = qh ? _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)qh)) : _mm512_setzero_si512();
-                for (int h = 0; h < 4; h++) {
-                    const __m256i v = _mm256_loadu_si256((const __m256i *)(qs + 32 * h));
-                    q[h] = join256(_mm256_and_si256(v, low), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
-                    if (qh) {
-                        const __m512i sh = join256(_mm256_set1_epi16((short)(2 * h)), _mm256_set1_epi16((short)(2 * h + 1)));
-                        const __m512i hb = _mm512_and_si512(_mm512_srlv_epi16(hbz, sh), _mm512_set1_epi8(1));
-                        q[h] = _mm512_or_si512(q[h], _mm512_slli_epi16(hb, 4));
-                    }
-                    scv[h] = join256(_mm256_set1_epi16(sc[2 * h]), _mm256_set1_epi16(sc[2 * h + 1]));
-                }
-                for (int t = 0; t < nt; t++) {
-                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
-                    __m512i acc = _mm512_setzero_si512();
-                    for (int h = 0; h < 4; h++) {
-                        const __m512i p = _mm512_maddubs_epi16(q[h], _mm512_loadu_si512((const void *)(x->qs + 64 * h)));
-                        acc = _mm512_dpwssd_epi32(acc, p, scv[h]);
-                    }
-                    const int32_t isum = _mm512_reduce_add_epi32(acc);
-                    const int32_t isumm = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv));
-                    sum[t] = sum[t] + ((d * x->d) * (float)isum - (dmin * x->d) * (float)isumm);
-                }
-            }
-            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
+    __m256 sumv = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        const uint8_t *scales, *qs, *qh = NULL;
+        float d, dmin;
+        if (type == AUGUR_TYPE_Q4_K) {
+            const block_q4_K *w = (const void *)((const uint8_t *)wrow + b * bb);
+            scales = w->scales; qs = w->qs; d = fp16(w->d); dmin = fp16(w->dmin);
+        } else {
+            const block_q5_K *w = (const void *)((const uint8_t *)wrow + b * bb);
+            scales = w->scales; qs = w->qs; qh = w->qh; d = fp16(w->d); dmin = fp16(w->dmin);
         }
+        // q[h]: elements 64h .. 64h+63 (low nibbles of qs[32h..], then high nibbles).
+        __m512i q[4], scv[4];
+        int16_t mins[16];
+        uint8_t sc[8];
+        for (int j = 0; j < 8; j++) {
+            uint8_t m;
+            scale_min_k4(j, scales, &sc[j], &m);
+            mins[2 * j] = mins[2 * j + 1] = m;
+        }
+        const __m256i minv = _mm256_loadu_si256((const __m256i *)mins);
+        const __m512i hbz = qh ? _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)qh)) : _mm512_setzero_si512();
+        for (int h = 0; h < 4; h++) {
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(qs + 32 * h));
+            q[h] = join256(_mm256_and_si256(v, low), _mm256_and_si256(_mm256_srli_epi16(v, 4), low));
+            if (qh) {
+                const __m512i sh = join256(_mm256_set1_epi16((short)(2 * h)), _mm256_set1_epi16((short)(2 * h + 1)));
+                const __m512i hb = _mm512_and_si512(_mm512_srlv_epi16(hbz, sh), _mm512_set1_epi8(1));
+                q[h] = _mm512_or_si512(q[h], _mm512_slli_epi16(hb, 4));
+            }
+            scv[h] = join256(_mm256_set1_epi16(sc[2 * h]), _mm256_set1_epi16(sc[2 * h + 1]));
+        }
+        __m256i ai[8], mi[8];
+        for (int t = 0; t < 8; t++) {
+            if (t >= NT) { ai[t] = mi[t] = _mm256_setzero_si256(); continue; }
+            const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t) + b;
+            __m512i acc = _mm512_setzero_si512();
+            for (int h = 0; h < 4; h++) {
+                const __m512i p = _mm512_maddubs_epi16(q[h], _mm512_loadu_si512((const void *)(x->qs + 64 * h)));
+                acc = _mm512_dpwssd_epi32(acc, p, scv[h]);
+            }
+            ai[t] = fold512(acc);
+            mi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv);
+        }
+        const __m256 isum = _mm256_cvtepi32_ps(reduce8_i32(ai)), isumm = _mm256_cvtepi32_ps(reduce8_i32(mi));
+        const __m256 xd = _mm256_loadu_ps(xds + b * G);
+        const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(d), xd), dm = _mm256_mul_ps(_mm256_set1_ps(dmin), xd);
+        sumv = _mm256_add_ps(sumv, _mm256_sub_ps(_mm256_mul_ps(dd, isum), _mm256_mul_ps(dm, isumm)));
     }
+    store_lanes(sumv, NT, out, ldo);
 }
 
-static VNNI void mm_q4_K_vnni(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                              size_t xs, int ntok, float *out, int64_t ldo) {
-    mm_q45_K_vnni(AUGUR_TYPE_Q4_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
-}
-
-static VNNI void mm_q5_K_vnni(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                              size_t xs, int ntok, float *out, int64_t ldo) {
-    mm_q45_K_vnni(AUGUR_TYPE_Q5_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
-}
-
-// Q6_K: u = q + 32 (0..63); Σ sc·q·x = Σ sc·u·x − 32·Σ_g sc[g]·bsums[g].
-static VNNI void mm_q6_K_vnni(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
-                              const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+static VNNI void mm_q4_K_vnni(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK_K;
+#define TILE(nt, xt, t0, o) q45_K_tile_vnni(AUGUR_TYPE_Q4_K, wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
+}
+
+static VNNI void mm_q5_K_vnni(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+#define TILE(nt, xt, t0, o) q45_K_tile_vnni(AUGUR_TYPE_Q5_K, wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
+}
+
+// Q6_K: u = q + 32 (0..63); Σ sc·q·x = Σ sc·u·x − 32·Σ_g sc[g]·bsums[g]; sum += (d·dx)·isum.
+static inline VNNI __attribute__((always_inline))
+void q6_K_tile_vnni(const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                    const float *xds, int G, float *out, int64_t ldo) {
     const __m512i low = _mm512_set1_epi8(0x0F), three = _mm512_set1_epi8(3);
     const __m512i shA = join256(_mm256_set1_epi16(0), _mm256_set1_epi16(2));
     const __m512i shB = join256(_mm256_set1_epi16(4), _mm256_set1_epi16(6));
-    for (int64_t r = r0; r < r1; r++) {
-        const block_q6_K *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            float sum[TOK_TILE] = {0};
-            for (int64_t b = 0; b < nb; b++) {
-                const block_q6_K *w = wrow + b;
-                // u[m]: elements 64m .. 64m+63, i.e. scale groups 4m .. 4m+3.
-                __m512i u[4], scv[4];
-                for (int h = 0; h < 2; h++) {
-                    const __m512i ql = _mm512_loadu_si512((const void *)(w->ql + 64 * h));
-                    const __m512i qh = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(w->qh + 32 * h)));
-                    u[2 * h] = _mm512_or_si512(_mm512_and_si512(ql, low),
-                                               _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shA), three), 4));
-                    u[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low),
-                                                   _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shB), three), 4));
-                }
-                const __m128i sc8 = _mm_loadu_si128((const __m128i *)w->scales);
-                const __m256i scb = _mm256_broadcastsi128_si256(sc8);
-                for (int m = 0; m < 4; m++) {
-                    const __m256i idx = _mm256_add_epi8(
-                        _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL),
-                        _mm256_set1_epi8((char)(4 * m)));
-                    scv[m] = _mm512_cvtepi8_epi16(_mm256_shuffle_epi8(scb, idx));
-                }
-                const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
-                const float d = fp16(w->d);
-                for (int t = 0; t < nt; t++) {
-                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
-                    __m512i acc = _mm512_setzero_si512();
-                    for (int m = 0; m < 4; m++) {
-                        const __m512i p = _mm512_maddubs_epi16(u[m], _mm512_loadu_si512((const void *)(x->qs + 64 * m)));
-                        acc = _mm512_dpwssd_epi32(acc, p, scv[m]);
-                    }
-                    const int32_t off = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16));
-                    const int32_t isum = _mm512_reduce_add_epi32(acc) - 32 * off;
-                    sum[t] = sum[t] + (d * x->d) * (float)isum;
-                }
-            }
-            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
+    __m256 sumv = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        const block_q6_K *w = (const block_q6_K *)wrow + b;
+        // u[m]: elements 64m .. 64m+63, i.e. scale groups 4m .. 4m+3.
+        __m512i u[4], scv[4];
+        for (int h = 0; h < 2; h++) {
+            const __m512i ql = _mm512_loadu_si512((const void *)(w->ql + 64 * h));
+            const __m512i qh = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(w->qh + 32 * h)));
+            u[2 * h] = _mm512_or_si512(_mm512_and_si512(ql, low),
+                                       _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shA), three), 4));
+            u[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low),
+                                           _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shB), three), 4));
         }
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)w->scales);
+        const __m256i scb = _mm256_broadcastsi128_si256(sc8);
+        for (int m = 0; m < 4; m++) {
+            const __m256i idx = _mm256_add_epi8(
+                _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL),
+                _mm256_set1_epi8((char)(4 * m)));
+            scv[m] = _mm512_cvtepi8_epi16(_mm256_shuffle_epi8(scb, idx));
+        }
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        __m256i ai[8], oi[8];
+        for (int t = 0; t < 8; t++) {
+            if (t >= NT) { ai[t] = oi[t] = _mm256_setzero_si256(); continue; }
+            const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t) + b;
+            __m512i acc = _mm512_setzero_si512();
+            for (int m = 0; m < 4; m++) {
+                const __m512i p = _mm512_maddubs_epi16(u[m], _mm512_loadu_si512((const void *)(x->qs + 64 * m)));
+                acc = _mm512_dpwssd_epi32(acc, p, scv[m]);
+            }
+            ai[t] = fold512(acc);
+            oi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16);
+        }
+        const __m256i isum = _mm256_sub_epi32(reduce8_i32(ai), _mm256_slli_epi32(reduce8_i32(oi), 5));
+        const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(fp16(w->d)), _mm256_loadu_ps(xds + b * G));
+        sumv = _mm256_add_ps(sumv, _mm256_mul_ps(dd, _mm256_cvtepi32_ps(isum)));
     }
+    store_lanes(sumv, NT, out, ldo);
+}
+
+static VNNI void mm_q6_K_vnni(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                              const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+#define TILE(nt, xt, t0, o) q6_K_tile_vnni(wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
 }
 
 const matmul_set augur_mm_vnni = {

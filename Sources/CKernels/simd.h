@@ -49,3 +49,81 @@ static inline AVX2 __m256i bits32(const uint8_t *p) {
 }
 
 #endif
+
+// ---- activation scales, gathered once per call for a group of tokens ----
+// Stride-G float tables dxs[b * G + t] (and sxs for Q8_1's sums) let the kernels scale NT tokens
+// with one vector multiply per block. XS_CAP floats live on the stack (18 KB).
+#define XS_CAP 4608
+
+// Tokens per group so that nb * G (+ 8 lanes of slack for unaligned 8-wide loads) fits.
+static inline int x_group(int64_t nb, int ntok) {
+    int64_t g = (XS_CAP - 8) / (nb > 0 ? nb : 1);
+    if (g > 16) g = 16;
+    if (g > ntok) g = ntok;
+    return g < 1 ? 1 : (int)g;
+}
+
+static inline AVX2 void gather_x_scales(int vdt, const void *xq, size_t xq_stride, int ng, int64_t nb, int G,
+                                        float *dxs, float *sxs) {
+    for (int64_t i = 0; i < nb * G + 8; i++) dxs[i] = 0;
+    if (sxs) for (int64_t i = 0; i < nb * G + 8; i++) sxs[i] = 0;
+    for (int t = 0; t < ng; t++) {
+        const void *xt = TOK(xq, xq_stride, t);
+        for (int64_t b = 0; b < nb; b++) {
+            if (vdt == AUGUR_TYPE_Q8_K) {
+                dxs[b * G + t] = ((const block_q8_K *)xt)[b].d;
+            } else if (vdt == AUGUR_TYPE_Q8_1) {
+                dxs[b * G + t] = fp16(((const block_q8_1 *)xt)[b].d);
+                sxs[b * G + t] = fp16(((const block_q8_1 *)xt)[b].s);
+            } else {
+                dxs[b * G + t] = fp16(((const block_q8_0 *)xt)[b].d);
+            }
+        }
+    }
+}
+
+// Lane t of the result = Σ of the 8 lanes of v[t] (exact int32), for 8 vectors.
+static inline AVX2 __m256i reduce8_i32(const __m256i v[8]) {
+    const __m256i h01 = _mm256_hadd_epi32(v[0], v[1]), h23 = _mm256_hadd_epi32(v[2], v[3]);
+    const __m256i h45 = _mm256_hadd_epi32(v[4], v[5]), h67 = _mm256_hadd_epi32(v[6], v[7]);
+    const __m256i a = _mm256_hadd_epi32(h01, h23), b = _mm256_hadd_epi32(h45, h67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// Runs TILE(nt, x_tile, xds_tile, out_tile) over every row and token group: tiles of 8 tokens,
+// then one tile of the remaining 1..7 (nt is a constant in each expansion, so the tile bodies are
+// fully unrolled). Expects nb, ntok, xq, xq_stride, r0, r1, W, row_bytes, out, ldo and the
+// activation type VDT in scope; declares wrow, dxs, sxs, G for TILE.
+#define FOR_TOKEN_TILES(VDT, TILE) \
+    float dxs[XS_CAP], sxs[XS_CAP]; \
+    const int G = x_group(nb, ntok); \
+    for (int g0 = 0; g0 < ntok; g0 += G) { \
+        const int ng = ntok - g0 < G ? ntok - g0 : G; \
+        const void *xg = TOK(xq, xq_stride, g0); \
+        gather_x_scales(VDT, xg, xq_stride, ng, nb, G, dxs, (VDT) == AUGUR_TYPE_Q8_1 ? sxs : NULL); \
+        for (int64_t r = r0; r < r1; r++) { \
+            const void *wrow = ROW(W, row_bytes, r); \
+            int t0 = 0; \
+            for (; t0 + 8 <= ng; t0 += 8) \
+                TILE(8, TOK(xg, xq_stride, t0), t0, out + (int64_t)(g0 + t0) * ldo + r); \
+            const void *xt = TOK(xg, xq_stride, t0); \
+            float *o = out + (int64_t)(g0 + t0) * ldo + r; \
+            switch (ng - t0) { \
+            case 7: TILE(7, xt, t0, o); break; \
+            case 6: TILE(6, xt, t0, o); break; \
+            case 5: TILE(5, xt, t0, o); break; \
+            case 4: TILE(4, xt, t0, o); break; \
+            case 3: TILE(3, xt, t0, o); break; \
+            case 2: TILE(2, xt, t0, o); break; \
+            case 1: TILE(1, xt, t0, o); break; \
+            default: break; \
+            } \
+        } \
+    }
+
+// Stores lanes 0..NT-1 of v to out[t * ldo].
+static inline AVX2 void store_lanes(__m256 v, int NT, float *out, int64_t ldo) {
+    float l[8];
+    _mm256_storeu_ps(l, v);
+    for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = l[t];
+}
