@@ -29,7 +29,15 @@ static inline AVX2 int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(r);
 }
 
-static inline AVX2 float fp16(half h) { return _cvtsh_ss(h); }
+// F16C conversion of one half. Not _cvtsh_ss: clang lowers it to vpinsrw into whatever register
+// is free, which can be a loop's accumulator and chains every iteration through that merge.
+// The empty asm pins the full vmovd (which zeroes the register) so the conversion has no input
+// dependency besides h.
+static inline AVX2 float fp16(half h) {
+    __m128i v = _mm_cvtsi32_si128(h);
+    __asm__("" : "+x"(v));
+    return _mm_cvtss_f32(_mm_cvtph_ps(v));
+}
 
 // 16 packed bytes → 32 bytes: low nibbles (elements 0..15), then high nibbles (16..31).
 static inline AVX2 __m256i nibbles32(const uint8_t *p) {

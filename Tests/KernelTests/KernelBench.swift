@@ -14,7 +14,8 @@ import Glibc
             (GGML.q8_0, 896, 36_000), (GGML.q4_1, 576, 96_000),
         ]
         var rng = Rng(1)
-        for (type, k, rows) in shapes {
+        let only = String(cString: getenv("AUGUR_KERNEL_BENCH"))
+        for (type, k, rows) in shapes where only == "1" || only.split(separator: ",").contains(Substring(GGML.name(type))) {
             let w = randomWeights(type, rows: rows, k: k, rng: &rng)
             let x = quantizedActivations(type, k: k, ntok: 16, rng: &rng)
             var out = [Float](repeating: 0, count: rows * 16)
