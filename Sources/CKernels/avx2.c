@@ -124,37 +124,36 @@ static inline AVX2 __m256i decode32_avx2(int type, const void *row, int64_t b, f
     }
 }
 
-// One row against NT tokens (NT a compile-time constant after inlining, so the accumulators live
-// in registers): each weight block is decoded once and dotted with the NT activation blocks.
+// One row against NT ≤ 8 tokens (a constant after inlining, so the accumulators live in
+// registers): each weight block is decoded once and dotted with the NT activation blocks.
+// dxs / sxs: the tokens' block scales (stride G), offset to the tile's first token.
 static inline AVX2 __attribute__((always_inline))
 void block32_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
-                       float *out, int64_t ldo) {
-    __m256 acc[4];
-    float summs[4];
-    for (int t = 0; t < NT; t++) { acc[t] = _mm256_setzero_ps(); summs[t] = 0; }
+                       const float *dxs, const float *sxs, int G, float *out, int64_t ldo) {
+    __m256 acc[8], summs = _mm256_setzero_ps();
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         float dw, mw = 0;
         const __m256i w = decode32_avx2(type, wrow, b, &dw, &mw);
+        const __m256i aw = type == AUGUR_TYPE_Q4_1 ? w : _mm256_sign_epi8(w, w);
+        const __m256 dv = _mm256_mul_ps(_mm256_set1_ps(dw), _mm256_loadu_ps(dxs + b * G)); // lane t: dw * dx_t
+        if (type == AUGUR_TYPE_Q4_1)
+            summs = _mm256_add_ps(summs, _mm256_mul_ps(_mm256_set1_ps(mw), _mm256_loadu_ps(sxs + b * G)));
         for (int t = 0; t < NT; t++) {
-            const void *xt = TOK(xq, xq_stride, t);
-            __m256i s;
-            float dx;
-            if (type == AUGUR_TYPE_Q4_1) {
-                const block_q8_1 *x = (const block_q8_1 *)xt + b;
-                dx = fp16(x->d);
-                s = dot_u8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
-                summs[t] = summs[t] + mw * fp16(x->s);
-            } else {
-                const block_q8_0 *x = (const block_q8_0 *)xt + b;
-                dx = fp16(x->d);
-                s = dot_i8_lanes(w, _mm256_loadu_si256((const __m256i *)x->qs));
-            }
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx), _mm256_cvtepi32_ps(s), acc[t]);
+            const char *xt = (const char *)xq + (size_t)t * xq_stride;
+            __m256i x;
+            if (type == AUGUR_TYPE_Q4_1) x = _mm256_loadu_si256((const __m256i *)((const block_q8_1 *)xt + b)->qs);
+            else x = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)((const block_q8_0 *)xt + b)->qs), w);
+            const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, x), _mm256_set1_epi16(1));
+            const __m256 d = _mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(s), acc[t]);
         }
     }
+    float sm[8];
+    _mm256_storeu_ps(sm, summs);
     for (int t = 0; t < NT; t++) {
         float res = hsum8(acc[t]);
-        if (type == AUGUR_TYPE_Q4_1) res = res + summs[t];
+        if (type == AUGUR_TYPE_Q4_1) res = res + sm[t];
         out[(int64_t)t * ldo] = res;
     }
 }
@@ -163,20 +162,9 @@ static inline AVX2 __attribute__((always_inline))
 void mm_block32_avx2(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
-    for (int64_t r = r0; r < r1; r++) {
-        const void *wrow = ROW(W, row_bytes, r);
-        int t0 = 0;
-        for (; t0 + 4 <= ntok; t0 += 4)
-            block32_tile_avx2(type, wrow, nb, TOK(xq, xq_stride, t0), xq_stride, 4, out + (int64_t)t0 * ldo + r, ldo);
-        const void *xt = TOK(xq, xq_stride, t0);
-        float *o = out + (int64_t)t0 * ldo + r;
-        switch (ntok - t0) {
-        case 3: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 3, o, ldo); break;
-        case 2: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 2, o, ldo); break;
-        case 1: block32_tile_avx2(type, wrow, nb, xt, xq_stride, 1, o, ldo); break;
-        default: break;
-        }
-    }
+#define TILE(nt, xt, t0, o) block32_tile_avx2(type, wrow, nb, xt, xq_stride, nt, dxs + (t0), sxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(type == AUGUR_TYPE_Q4_1 ? AUGUR_TYPE_Q8_1 : AUGUR_TYPE_Q8_0, TILE)
+#undef TILE
 }
 
 #define BLOCK32_AVX2(name, type) \
@@ -228,91 +216,102 @@ static inline AVX2 void decode_q45_K_avx2(int type, const void *blk, __m256i q[8
     }
 }
 
+// One row of Q4_K / Q5_K against NT ≤ 8 tokens: exact per-token int32 sums gathered into lane t
+// (reduce8_i32), then the twin's float update for all tokens at once, lane-wise.
 static inline AVX2 __attribute__((always_inline))
-void mm_q45_K_avx2(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
-                   const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
-    const int64_t nb = k / QK_K;
+void q45_K_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                     const float *xds, int G, float *out, int64_t ldo) {
     const size_t bb = type == AUGUR_TYPE_Q4_K ? sizeof(block_q4_K) : sizeof(block_q5_K);
-    for (int64_t r = r0; r < r1; r++) {
-        const uint8_t *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            float sum[TOK_TILE] = {0};
-            for (int64_t b = 0; b < nb; b++) {
-                __m256i q[8], scv[8], minv;
-                float d, dmin;
-                decode_q45_K_avx2(type, wrow + b * bb, q, scv, &minv, &d, &dmin);
-                for (int t = 0; t < nt; t++) {
-                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
-                    __m256i acc = _mm256_setzero_si256();
-                    for (int j = 0; j < 8; j++) {
-                        const __m256i p = _mm256_maddubs_epi16(q[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
-                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
-                    }
-                    const int32_t isum = hsum_i32(acc);
-                    const int32_t isumm = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv));
-                    sum[t] = sum[t] + ((d * x->d) * (float)isum - (dmin * x->d) * (float)isumm);
-                }
+    __m256 sumv = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        __m256i q[8], scv[8], minv;
+        float d, dmin;
+        decode_q45_K_avx2(type, (const uint8_t *)wrow + b * bb, q, scv, &minv, &d, &dmin);
+        __m256i ai[8], mi[8];
+        for (int t = 0; t < 8; t++) {
+            if (t >= NT) { ai[t] = mi[t] = _mm256_setzero_si256(); continue; }
+            const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t) + b;
+            __m256i acc = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j++) {
+                const __m256i p = _mm256_maddubs_epi16(q[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
             }
-            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
+            ai[t] = acc;
+            mi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv);
         }
+        const __m256 isum = _mm256_cvtepi32_ps(reduce8_i32(ai)), isumm = _mm256_cvtepi32_ps(reduce8_i32(mi));
+        const __m256 xd = _mm256_loadu_ps(xds + b * G);
+        const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(d), xd), dm = _mm256_mul_ps(_mm256_set1_ps(dmin), xd);
+        sumv = _mm256_add_ps(sumv, _mm256_sub_ps(_mm256_mul_ps(dd, isum), _mm256_mul_ps(dm, isumm)));
     }
+    store_lanes(sumv, NT, out, ldo);
 }
 
-static AVX2 void mm_q4_K_avx2(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                              size_t xs, int ntok, float *out, int64_t ldo) {
-    mm_q45_K_avx2(AUGUR_TYPE_Q4_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+static AVX2 void mm_q4_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+#define TILE(nt, xt, t0, o) q45_K_tile_avx2(AUGUR_TYPE_Q4_K, wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
 }
 
-static AVX2 void mm_q5_K_avx2(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                              size_t xs, int ntok, float *out, int64_t ldo) {
-    mm_q45_K_avx2(AUGUR_TYPE_Q5_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+static AVX2 void mm_q5_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                              size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+#define TILE(nt, xt, t0, o) q45_K_tile_avx2(AUGUR_TYPE_Q5_K, wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
 }
 
 // Q6_K: u = q + 32 in 0..63 (unsigned for maddubs); Σ sc·q·x = Σ sc·u·x − 32·Σ_g sc[g]·bsums[g].
+static inline AVX2 __attribute__((always_inline))
+void q6_K_tile_avx2(const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
+                    const float *xds, int G, float *out, int64_t ldo) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    __m256 sumv = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        const block_q6_K *w = (const block_q6_K *)wrow + b;
+        __m256i u[8], scv[8];
+        for (int h = 0; h < 2; h++) {
+            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h));
+            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h + 32));
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w->qh + 32 * h));
+            u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+            u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+            u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+            u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+        }
+        for (int j = 0; j < 8; j++)
+            scv[j] = _mm256_setr_m128i(_mm_set1_epi16(w->scales[2 * j]), _mm_set1_epi16(w->scales[2 * j + 1]));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w->scales));
+        __m256i ai[8], oi[8];
+        for (int t = 0; t < 8; t++) {
+            if (t >= NT) { ai[t] = oi[t] = _mm256_setzero_si256(); continue; }
+            const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t) + b;
+            __m256i acc = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j++) {
+                const __m256i p = _mm256_maddubs_epi16(u[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
+            }
+            ai[t] = acc;
+            oi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16);
+        }
+        const __m256i isum = _mm256_sub_epi32(reduce8_i32(ai), _mm256_slli_epi32(reduce8_i32(oi), 5));
+        const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(fp16(w->d)), _mm256_loadu_ps(xds + b * G));
+        sumv = _mm256_add_ps(sumv, _mm256_mul_ps(dd, _mm256_cvtepi32_ps(isum)));
+    }
+    store_lanes(sumv, NT, out, ldo);
+}
+
 static AVX2 void mm_q6_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                               const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK_K;
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
-    for (int64_t r = r0; r < r1; r++) {
-        const block_q6_K *wrow = ROW(W, row_bytes, r);
-        for (int t0 = 0; t0 < ntok; t0 += TOK_TILE) {
-            const int nt = ntok - t0 < TOK_TILE ? ntok - t0 : TOK_TILE;
-            float sum[TOK_TILE] = {0};
-            for (int64_t b = 0; b < nb; b++) {
-                const block_q6_K *w = wrow + b;
-                __m256i u[8], scv[8];
-                for (int h = 0; h < 2; h++) {
-                    const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h));
-                    const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h + 32));
-                    const __m256i qh = _mm256_loadu_si256((const __m256i *)(w->qh + 32 * h));
-                    u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-                    u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-                    u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-                    u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                                   _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-                }
-                for (int j = 0; j < 8; j++)
-                    scv[j] = _mm256_setr_m128i(_mm_set1_epi16(w->scales[2 * j]), _mm_set1_epi16(w->scales[2 * j + 1]));
-                const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w->scales));
-                const float d = fp16(w->d);
-                for (int t = 0; t < nt; t++) {
-                    const block_q8_K *x = (const block_q8_K *)TOK(xq, xq_stride, t0 + t) + b;
-                    __m256i acc = _mm256_setzero_si256();
-                    for (int j = 0; j < 8; j++) {
-                        const __m256i p = _mm256_maddubs_epi16(u[j], _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j)));
-                        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scv[j]));
-                    }
-                    const int32_t off = hsum_i32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16));
-                    const int32_t isum = hsum_i32(acc) - 32 * off;
-                    sum[t] = sum[t] + (d * x->d) * (float)isum;
-                }
-            }
-            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * ldo + r] = sum[t];
-        }
-    }
+#define TILE(nt, xt, t0, o) q6_K_tile_avx2(wrow, nb, xt, xq_stride, nt, dxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(AUGUR_TYPE_Q8_K, TILE)
+#undef TILE
 }
 
 // ---------------------------------------------------------------------------------------------
