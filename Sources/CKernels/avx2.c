@@ -84,18 +84,7 @@ void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) 
 
 // ---------------------------------------------------------------------------------------------
 // 32-element blocks. Lane j of the int32 vector = Σ over elements 4j..4j+3 (maddubs pairs, then
-// madd pairs), exactly the twin's lane sums.
-
-// signed w × signed x (|x| ≤ 127) → 8 int32 lane sums.
-static inline AVX2 __m256i dot_i8_lanes(__m256i w, __m256i x) {
-    const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
-    return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
-}
-
-// unsigned w (0..31) × signed x → 8 int32 lane sums.
-static inline AVX2 __m256i dot_u8_lanes(__m256i w, __m256i x) {
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1));
-}
+// madd pairs), exactly the twin's lane sums. Signed weights use |w| · sign(x, w) (exact: |x| ≤ 127).
 
 // Decode block b of a row to 32 signed bytes (Q4_0 / Q5_0 / Q8_0) or unsigned (Q4_1).
 static inline AVX2 __m256i decode32_avx2(int type, const void *row, int64_t b, float *d, float *m) {

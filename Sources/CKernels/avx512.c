@@ -157,29 +157,9 @@ static inline VNNI __attribute__((always_inline))
 void mm_block32_vnni(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                      const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
-    float dxs[XS_CAP], sxs[XS_CAP];
-    const int G = x_group(nb, ntok);
-    for (int g0 = 0; g0 < ntok; g0 += G) {
-        const int ng = ntok - g0 < G ? ntok - g0 : G;
-        const void *xg = TOK(xq, xq_stride, g0);
-        gather_x_scales(type == AUGUR_TYPE_Q4_1 ? AUGUR_TYPE_Q8_1 : AUGUR_TYPE_Q8_0, xg, xq_stride, ng, nb, G,
-                        dxs, type == AUGUR_TYPE_Q4_1 ? sxs : NULL);
-        for (int64_t r = r0; r < r1; r++) {
-            const void *wrow = ROW(W, row_bytes, r);
-            int t0 = 0;
-            for (; t0 + 8 <= ng; t0 += 8)
-                block32_tile_vnni(type, wrow, nb, TOK(xg, xq_stride, t0), xq_stride, 8, dxs + t0, sxs + t0, G,
-                                  out + (int64_t)(g0 + t0) * ldo + r, ldo);
-            const void *xt = TOK(xg, xq_stride, t0);
-            float *o = out + (int64_t)(g0 + t0) * ldo + r;
-            switch (ng - t0) {
-#define TAIL(n) case n: block32_tile_vnni(type, wrow, nb, xt, xq_stride, n, dxs + t0, sxs + t0, G, o, ldo); break;
-            TAIL(7) TAIL(6) TAIL(5) TAIL(4) TAIL(3) TAIL(2) TAIL(1)
-#undef TAIL
-            default: break;
-            }
-        }
-    }
+#define TILE(nt, xt, t0, o) block32_tile_vnni(type, wrow, nb, xt, xq_stride, nt, dxs + (t0), sxs + (t0), G, o, ldo)
+    FOR_TOKEN_TILES(type == AUGUR_TYPE_Q4_1 ? AUGUR_TYPE_Q8_1 : AUGUR_TYPE_Q8_0, TILE)
+#undef TILE
 }
 
 #define BLOCK32_VNNI(name, type) \

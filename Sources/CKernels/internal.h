@@ -14,7 +14,6 @@
 
 #define QK 32      // elements per block of the "legacy" quants
 #define QK_K 256   // elements per super-block of the K-quants
-#define TOK_TILE 16 // tokens dotted against one decoded weight block
 
 // ---- ggml block layouts (little-endian, packed as in GGUF) ----
 typedef uint16_t half;

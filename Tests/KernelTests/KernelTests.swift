@@ -115,3 +115,19 @@ import Testing
         }
     }
 }
+
+// Very long rows shrink the token groups (the tokens' scale tables are bounded): still exact.
+@Test(arguments: [GGML.q8_0, GGML.q4_1])
+func longRowsUseSmallTokenGroups(type: Int32) {
+    var rng = Rng(77)
+    let k = 32768, rows = 3, ntok = 11
+    let w = randomWeights(type, rows: rows, k: k, rng: &rng)
+    let x = quantizedActivations(type, k: k, ntok: ntok, rng: &rng)
+    var ref = [Float](repeating: .nan, count: rows * ntok)
+    runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &ref)
+    for isa in availableISAs.dropFirst() {
+        var got = [Float](repeating: .nan, count: rows * ntok)
+        runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &got)
+        #expect(bitsEqual(ref, got), "\(GGML.name(type)) \(String(cString: augur_isa_name(isa))): \(firstBitDifference(ref, got) ?? "")")
+    }
+}
