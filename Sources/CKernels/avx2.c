@@ -1,6 +1,7 @@
 // avx2.c — AVX2 + FMA + F16C kernels (compiled per function with target attributes, so the
 // binary still runs on machines without them; dispatch.c only calls them after cpuid says so).
 // Each kernel reproduces its scalar twin in scalar.c bit for bit.
+#if defined(__x86_64__) || defined(__i386__)
 #include "simd.h"
 
 // ---------------------------------------------------------------------------------------------
@@ -334,3 +335,14 @@ const matmul_set augur_mm_avx2 = {
     .q5_0 = mm_q5_0_avx2, .q8_0 = mm_q8_0_avx2, .q4_K = mm_q4_K_avx2, .q5_K = mm_q5_K_avx2,
     .q6_K = mm_q6_K_avx2,
 };
+
+#else // not x86: the twins stand in for every AVX2 entry point.
+#include "internal.h"
+const matmul_set augur_mm_avx2 = {0};
+float augur_dot_f32_avx2(const float *a, const float *b, int64_t n) { return augur_dot_f32_ref(a, b, n); }
+void augur_axpy_f32_avx2(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
+float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
+void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
+void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) { augur_f32_to_f16_row_ref(x, y, n); }
+void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
+#endif

@@ -1,5 +1,6 @@
 // avx512.c — AVX-512 (F/BW/VL/DQ) and AVX-512 VNNI kernels, compiled per function with target
 // attributes. Never AMX. Each kernel reproduces its scalar twin in scalar.c bit for bit.
+#if defined(__x86_64__) || defined(__i386__)
 #include "simd.h"
 
 // ---------------------------------------------------------------------------------------------
@@ -349,3 +350,13 @@ const matmul_set augur_mm_vnni = {
     .q4_0 = mm_q4_0_vnni, .q4_1 = mm_q4_1_vnni, .q5_0 = mm_q5_0_vnni, .q8_0 = mm_q8_0_vnni,
     .q4_K = mm_q4_K_vnni, .q5_K = mm_q5_K_vnni, .q6_K = mm_q6_K_vnni,
 };
+
+#else // not x86
+#include "internal.h"
+const matmul_set augur_mm_avx512 = {0};
+const matmul_set augur_mm_vnni = {0};
+float augur_dot_f32_avx512(const float *a, const float *b, int64_t n) { return augur_dot_f32_ref(a, b, n); }
+void augur_axpy_f32_avx512(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
+float augur_dot_f16_f32_avx512(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
+void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
+#endif
