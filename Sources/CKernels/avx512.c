@@ -237,7 +237,7 @@ void q45_K_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, siz
                 q[h] = _mm512_or_si512(q[h], _mm512_slli_epi16(hb, 4));
             }
         }
-        // Scales in the lane order of packs(z[2p], z[2p+1]) (see below).
+        // Scales in the lane order of packs(z[2p], z[2p+1]) (tables above).
         const __m512i scw = _mm512_castsi128_si512(_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)sc)));
         scv[0] = _mm512_permutexvar_epi16(_mm512_loadu_si512((const void *)pack_scale_idx_k4[0]), scw);
         scv[1] = _mm512_permutexvar_epi16(_mm512_loadu_si512((const void *)pack_scale_idx_k4[1]), scw);
