@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "augur", targets: ["augur"]),
+        // The library layers, for the fuzzing package in `Fuzz/` (and embedders).
+        .library(name: "AugurCore", targets: ["JSON", "JSONRPC", "LanguageServer", "GGUF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +34,8 @@ let package = Package(
         ),
         // GGUF model files: memory-mapped, bounds-checked reader and a small writer (no dependencies).
         .target(name: "GGUF"),
+        // Completion shaping: per-language grammars, stop rules, suffix overlap (no model dependency).
+        .target(name: "Completion", dependencies: ["JSON"]),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
         // Reference fixtures in Tests/EngineTests/Fixtures are read relative to #filePath (excluded from the build).
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GGUF", "JSON"], exclude: ["Fixtures"]),

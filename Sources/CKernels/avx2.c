@@ -1,6 +1,7 @@
 // avx2.c — AVX2 + FMA + F16C kernels (compiled per function with target attributes, so the
 // binary still runs on machines without them; dispatch.c only calls them after cpuid says so).
 // Each kernel reproduces its scalar twin in scalar.c bit for bit.
+#if defined(__x86_64__) || defined(__i386__)
 #include "simd.h"
 
 // ---------------------------------------------------------------------------------------------
@@ -181,14 +182,9 @@ static inline AVX2 void decode_q45_K_avx2(int type, const void *blk, __m256i q[8
         const block_q5_K *w = blk;
         scales = w->scales; qs = w->qs; qh = w->qh; *d = fp16(w->d); *dmin = fp16(w->dmin);
     }
-    int16_t mins[16];
-    for (int j = 0; j < 8; j++) {
-        uint8_t s, m;
-        scale_min_k4(j, scales, &s, &m);
-        scv[j] = _mm256_set1_epi16(s);
-        mins[2 * j] = mins[2 * j + 1] = m;
-    }
-    *minv = _mm256_loadu_si256((const __m256i *)mins);
+    uint8_t sc[8];
+    unpack_scales_k4(scales, sc, minv);
+    for (int j = 0; j < 8; j++) scv[j] = _mm256_set1_epi16(sc[j]);
     const __m256i low = _mm256_set1_epi8(0x0F);
     const __m256i hb = qh ? _mm256_loadu_si256((const __m256i *)qh) : _mm256_setzero_si256();
     for (int h = 0; h < 4; h++) {
@@ -212,6 +208,7 @@ void q45_K_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, siz
                      const float *xds, int G, float *out, int64_t ldo) {
     const size_t bb = type == AUGUR_TYPE_Q4_K ? sizeof(block_q4_K) : sizeof(block_q5_K);
     __m256 sumv = _mm256_setzero_ps();
+    float sum1 = 0;
     for (int64_t b = 0; b < nb; b++) {
         __m256i q[8], scv[8], minv;
         float d, dmin;
@@ -228,12 +225,18 @@ void q45_K_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, siz
             ai[t] = acc;
             mi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), minv);
         }
+        if (NT == 1) { // one token (decode): plain horizontal sums, same float operations as lane 0
+            const float xd = xds[b * G];
+            sum1 = sum1 + ((d * xd) * (float)hsum_i32(ai[0]) - (dmin * xd) * (float)hsum_i32(mi[0]));
+            continue;
+        }
         const __m256 isum = _mm256_cvtepi32_ps(reduce8_i32(ai)), isumm = _mm256_cvtepi32_ps(reduce8_i32(mi));
         const __m256 xd = _mm256_loadu_ps(xds + b * G);
         const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(d), xd), dm = _mm256_mul_ps(_mm256_set1_ps(dmin), xd);
         sumv = _mm256_add_ps(sumv, _mm256_sub_ps(_mm256_mul_ps(dd, isum), _mm256_mul_ps(dm, isumm)));
     }
-    store_lanes(sumv, NT, out, ldo);
+    if (NT == 1) out[0] = sum1;
+    else store_lanes(sumv, NT, out, ldo);
 }
 
 static AVX2 void mm_q4_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
@@ -258,6 +261,7 @@ void q6_K_tile_avx2(const void *wrow, int64_t nb, const void *xq, size_t xq_stri
                     const float *xds, int G, float *out, int64_t ldo) {
     const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     __m256 sumv = _mm256_setzero_ps();
+    float sum1 = 0;
     for (int64_t b = 0; b < nb; b++) {
         const block_q6_K *w = (const block_q6_K *)wrow + b;
         __m256i u[8], scv[8];
@@ -288,11 +292,17 @@ void q6_K_tile_avx2(const void *wrow, int64_t nb, const void *xq, size_t xq_stri
             ai[t] = acc;
             oi[t] = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x->bsums), sc16);
         }
+        if (NT == 1) { // one token (decode): plain horizontal sums, same float operations as lane 0
+            const int32_t isum = hsum_i32(ai[0]) - 32 * hsum_i32(oi[0]);
+            sum1 = sum1 + (fp16(w->d) * xds[b * G]) * (float)isum;
+            continue;
+        }
         const __m256i isum = _mm256_sub_epi32(reduce8_i32(ai), _mm256_slli_epi32(reduce8_i32(oi), 5));
         const __m256 dd = _mm256_mul_ps(_mm256_set1_ps(fp16(w->d)), _mm256_loadu_ps(xds + b * G));
         sumv = _mm256_add_ps(sumv, _mm256_mul_ps(dd, _mm256_cvtepi32_ps(isum)));
     }
-    store_lanes(sumv, NT, out, ldo);
+    if (NT == 1) out[0] = sum1;
+    else store_lanes(sumv, NT, out, ldo);
 }
 
 static AVX2 void mm_q6_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
@@ -325,3 +335,14 @@ const matmul_set augur_mm_avx2 = {
     .q5_0 = mm_q5_0_avx2, .q8_0 = mm_q8_0_avx2, .q4_K = mm_q4_K_avx2, .q5_K = mm_q5_K_avx2,
     .q6_K = mm_q6_K_avx2,
 };
+
+#else // not x86: the twins stand in for every AVX2 entry point.
+#include "internal.h"
+const matmul_set augur_mm_avx2 = {0};
+float augur_dot_f32_avx2(const float *a, const float *b, int64_t n) { return augur_dot_f32_ref(a, b, n); }
+void augur_axpy_f32_avx2(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
+float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
+void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
+void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) { augur_f32_to_f16_row_ref(x, y, n); }
+void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
+#endif

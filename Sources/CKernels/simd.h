@@ -135,3 +135,16 @@ static inline AVX2 void store_lanes(__m256 v, int NT, float *out, int64_t ldo) {
     _mm256_storeu_ps(l, v);
     for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = l[t];
 }
+
+// Q4_K / Q5_K scales and mins (scale_min_k4 for all 8 sub-blocks with 32-bit word operations):
+// sc[j] as bytes, minv = the mins as int16, each twice (pairs with the 16 bsums).
+static inline AVX2 void unpack_scales_k4(const uint8_t *scales, uint8_t sc[8], __m256i *minv) {
+    uint32_t w[3];
+    memcpy(w, scales, 12);
+    const uint32_t s_lo = w[0] & 0x3f3f3f3fu, s_hi = (w[2] & 0x0f0f0f0fu) | ((w[0] >> 2) & 0x30303030u);
+    const uint32_t m_lo = w[1] & 0x3f3f3f3fu, m_hi = ((w[2] >> 4) & 0x0f0f0f0fu) | ((w[1] >> 2) & 0x30303030u);
+    memcpy(sc, &s_lo, 4);
+    memcpy(sc + 4, &s_hi, 4);
+    const __m128i m16 = _mm_cvtepu8_epi16(_mm_setr_epi32((int)m_lo, (int)m_hi, 0, 0));
+    *minv = _mm256_setr_m128i(_mm_unpacklo_epi16(m16, m16), _mm_unpackhi_epi16(m16, m16));
+}

@@ -44,9 +44,10 @@ extension GGUFParser {
         guard dimensions[0] % type.blockSize == 0 else {
             throw .invalidTensor(name: name, reason: "row length \(dimensions[0]) is not a multiple of the \(type.name) block size \(type.blockSize)")
         }
-        let rowBytes = dimensions[0] / type.blockSize * type.typeSize   // ≤ dimensions[0] * 292 / 256 + …: no overflow
+        // F32/F16/I64… have more bytes per block than elements, so the row size itself can overflow.
+        let (rowBytes, rowOverflow) = (dimensions[0] / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
         let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: elementCount / dimensions[0])
-        guard !overflow else {
+        guard !overflow, !rowOverflow else {
             throw .invalidTensor(name: name, reason: "byte size overflows (dimensions \(dimensions), type \(type.name))")
         }
         let offsetOffset = cursor.offset

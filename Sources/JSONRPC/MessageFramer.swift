@@ -140,6 +140,13 @@ public struct MessageFramer: Sendable {
             compact()
             return nil
         }
+        guard headerEnd - start <= maxHeaderBytes else {
+            // The same limit applies whether the header arrived in one read or many.
+            start = bodyStart
+            scanFrom = start
+            compact()
+            return .error(.headerTooLarge(limit: maxHeaderBytes))
+        }
         let headerText = String(decoding: buffer[start..<headerEnd], as: UTF8.self)
         start = bodyStart
         scanFrom = start

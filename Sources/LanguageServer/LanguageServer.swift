@@ -70,6 +70,11 @@ public final class LanguageServer: MessageHandler {
         return shutDown ? 0 : 1
     }
 
+    /// Blocks until the completion worker has finished everything queued so far (tests, fuzzing, shutdown).
+    public func waitForWorker() {
+        worker.sync {}
+    }
+
     // MARK: - MessageHandler
 
     public func handle(_ request: IncomingRequest) {

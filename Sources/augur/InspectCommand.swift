@@ -21,18 +21,34 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Also list every metadata key and value (arrays in full with --json).")
+    var metadata = false
+
+    @Flag(name: .long, help: "Also list every tensor: name, type, dimensions, offset, size.")
+    var tensors = false
+
     func run() throws {
-        let summary: GGUFSummary
+        let file: GGUFFile
         do {
-            summary = GGUFSummary(try GGUFFile(path: model))
+            file = try GGUFFile(path: model)
         } catch {
             printError("augur inspect: \(error)")
             throw ExitCode.failure
         }
+        let summary = GGUFSummary(file)
         if json {
-            print(try Self.json(summary).serializedString())
+            var object = Self.json(summary)
+            if case var .object(members) = object {
+                if metadata { members["metadata"] = Self.metadataJSON(file) }
+                if tensors { members["tensors"] = Self.tensorsJSON(file) }
+                object = .object(members)
+            }
+            print(try object.serializedString())
         } else {
-            print(Self.text(summary), terminator: "")
+            var out = Self.text(summary)
+            if metadata { out += Self.metadataText(file) }
+            if tensors { out += Self.tensorsText(file) }
+            print(out, terminator: "")
         }
     }
 
@@ -47,7 +63,7 @@ struct InspectCommand: ParsableCommand {
         var out = ""
         func line(_ label: String, _ value: String?) {
             guard let value else { return }
-            out += (label + ":").padding(17) + value + "\n"
+            out += (label + ":").padded(17) + value + "\n"
         }
         line("file", s.path)
         line("format", "GGUF v\(s.version), \(formatBytes(s.fileSize)), \(s.tensorCount) tensors, \(s.metadataCount) metadata keys, alignment \(s.alignment)")
@@ -66,8 +82,10 @@ struct InspectCommand: ParsableCommand {
             out += "tensor types:\n"
             for usage in s.typeUsage {
                 let share = s.tensorBytes > 0 ? Double(usage.byteCount) * 100 / Double(s.tensorBytes) : 0
-                out += "  " + usage.type.name.padding(9) + String(usage.tensorCount).leftPadding(5) + " tensors"
-                    + formatBytes(usage.byteCount).leftPadding(12) + "  " + (fixed(share, 1) + "%").leftPadding(6) + "\n"
+                let count: String = String(usage.tensorCount).leftPadded(5) + " tensors"
+                let size: String = formatBytes(usage.byteCount).leftPadded(12)
+                let percent: String = (fixed(share, 1) + "%").leftPadded(8)
+                out += "  " + usage.type.name.padded(9) + count + size + percent + "\n"
             }
         }
         if let model = s.tokenizerModel {
@@ -82,7 +100,7 @@ struct InspectCommand: ParsableCommand {
         if !s.specialTokens.isEmpty {
             out += "special tokens:\n"
             for token in s.specialTokens {
-                var entry = "  " + token.role.padding(10) + String(token.id).leftPadding(7)
+                var entry = "  " + token.role.padded(10) + String(token.id).leftPadded(7)
                 if let text = token.text { entry += "  " + quoted(text) }
                 if token.byText { entry += "  (found by text; no tokenizer.ggml key)" }
                 out += entry + "\n"
@@ -189,15 +207,5 @@ struct InspectCommand: ParsableCommand {
             }
         }
         return out + "\""
-    }
-}
-
-private extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-
-    func leftPadding(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -28,8 +28,12 @@ final class AugurProcess {
             collector.append(data)
         }
         try process.run()
-        client = TestClient(writingTo: stdinPipe.fileHandleForWriting.fileDescriptor,
-                            readingFrom: stdoutPipe.fileHandleForReading.fileDescriptor)
+        // The client owns duplicates of our pipe ends; the FileHandles are closed now so nothing closes a
+        // descriptor twice (a second close can hit a descriptor another test has since opened).
+        client = TestClient(writingTo: dup(stdinPipe.fileHandleForWriting.fileDescriptor),
+                            readingFrom: dup(stdoutPipe.fileHandleForReading.fileDescriptor))
+        try stdinPipe.fileHandleForWriting.close()
+        try stdoutPipe.fileHandleForReading.close()
     }
 
     /// Waits for the process to exit; its status, or nil on timeout (then it is killed).
@@ -47,6 +51,8 @@ final class AugurProcess {
     var stderr: String { stderrData.text }
 
     deinit {
+        client.closeInput()
+        close(client.output)
         if process.isRunning { process.terminate(); process.waitUntilExit() }
         stderrPipe.fileHandleForReading.readabilityHandler = nil
     }

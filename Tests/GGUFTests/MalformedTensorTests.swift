@@ -75,6 +75,8 @@ struct MalformedTensorTests {
     @Test func byteCountOverflow() {
         // 2^62 elements fit in Int; 2^62 × 4 bytes do not.
         #expect(tensorReason(tensorFile([f32("t", [1 << 31, 1 << 31])]), "t").hasPrefix("byte size overflows"))
+        // One huge row: the row's own byte size overflows (found by fuzzing).
+        #expect(tensorReason(tensorFile([f32("t", [1 << 62])]), "t").hasPrefix("byte size overflows"))
     }
 
     @Test(arguments: [UInt32(99), 41, 4, 5, 31, 33, 36, 38, 1000])

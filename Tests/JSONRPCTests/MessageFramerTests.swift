@@ -104,6 +104,14 @@ private func bodies(_ events: [MessageFramer.Event]) -> [String] {
         #expect(bodies(events) == ["{}"])
     }
 
+    @Test func headerLimitHoldsWhenTheWholeHeaderArrivesAtOnce() {
+        var framer = MessageFramer(maxHeaderBytes: 64)
+        framer.append(Array(("X-Padding: " + String(repeating: "p", count: 100) + "\r\nContent-Length: 2\r\n\r\n").utf8) + frame("[]"))
+        let events = drain(&framer)
+        #expect(events.first == .error(.headerTooLarge(limit: 64)))
+        #expect(bodies(events).last == "[]")
+    }
+
     @Test func endOfInputMidMessageIsDetectable() {
         var framer = MessageFramer()
         framer.append(Array("Content-Length: 10\r\n\r\n{\"a\"".utf8))

@@ -2,6 +2,8 @@ import CKernels
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Single-thread matmul throughput; off by default. Run with

@@ -261,3 +261,15 @@ private func close(_ a: [Float], _ b: [Float]) -> Bool {
         #expect(augur_row_bytes(GGML.q4_K, 1536) == 6 * 144 && augur_row_bytes(GGML.q5_0, 896) == 28 * 22)
     }
 }
+
+// Real weight blocks (see RealBlockFixtures.swift) dequantized by gguf-py, ggml's Python reference:
+// bit-for-bit equal.
+@Test(arguments: realBlockFixtures.indices)
+func realBlocksMatchGGUFPy(index: Int) {
+    let f = realBlockFixtures[index]
+    let want = f.values.map { Float(bitPattern: $0) }
+    let got = dequantize(f.type, f.bytes, n: want.count)
+    let worst = zip(got, want).map { abs($0 - $1) / max(abs($1), 1e-30) }.max() ?? 0
+    #expect(worst == 0, "\(GGML.name(f.type)) \(f.source): worst relative difference \(worst)")
+    #expect(augur_row_bytes(f.type, Int64(want.count)) == f.bytes.count)
+}

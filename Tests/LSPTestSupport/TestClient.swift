@@ -60,7 +60,14 @@ public final class TestClient {
         send(.object(message))
     }
 
-    public func closeInput() { close(input) }
+    private var inputClosed = false
+
+    /// Closes the server's input (once: a second close could hit a descriptor reused elsewhere).
+    public func closeInput() {
+        guard !inputClosed else { return }
+        inputClosed = true
+        close(input)
+    }
 
     // MARK: - Receiving
 

@@ -113,14 +113,20 @@ import Testing
         #expect(client.notifications.isEmpty)
     }
 
-    @Test func clientCancellationAnswersImmediately() throws {
+    /// A server whose provider blocks, with one inline completion request running in it.
+    private func startBlockedCompletion() throws -> (ServerHarness, BlockingProvider, Int) {
         let provider = BlockingProvider()
         let harness = ServerHarness(provider: provider)
-        let client = harness.client
-        _ = try client.initialize()
-        client.open(uri, "text")
-        let id = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 2))
+        _ = try harness.client.initialize()
+        harness.client.open(uri, "text")
+        let id = harness.client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 2))
         #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        return (harness, provider, id)
+    }
+
+    @Test func clientCancellationAnswersImmediately() throws {
+        let (harness, provider, id) = try startBlockedCompletion()
+        let client = harness.client
         client.notify("$/cancelRequest", ["id": .int(id)])
         let response = try client.response(id)
         #expect(response["error"]?["code"] == -32800)
@@ -134,13 +140,8 @@ import Testing
     }
 
     @Test func changeSupersedesRunningCompletion() throws {
-        let provider = BlockingProvider()
-        let harness = ServerHarness(provider: provider)
+        let (harness, provider, id) = try startBlockedCompletion()
         let client = harness.client
-        _ = try client.initialize()
-        client.open(uri, "text")
-        let id = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 2))
-        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
         client.change(uri, version: 2, range: ((0, 4), (0, 4)), text: "!")
         let response = try client.response(id)
         #expect(response["error"]?["code"] == -32801)
@@ -148,13 +149,8 @@ import Testing
     }
 
     @Test func newerRequestSupersedesOlder() throws {
-        let provider = BlockingProvider()
-        let harness = ServerHarness(provider: provider)
+        let (harness, provider, first) = try startBlockedCompletion()
         let client = harness.client
-        _ = try client.initialize()
-        client.open(uri, "text")
-        let first = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 2))
-        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
         let second = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 3))
         #expect(try client.response(first)["error"]?["code"] == -32801)
         #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
