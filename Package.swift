@@ -32,11 +32,14 @@ let package = Package(
         ),
         // GGUF model files: memory-mapped, bounds-checked reader and a small writer (no dependencies).
         .target(name: "GGUF"),
+        // Tokenizers built from GGUF metadata: byte-level BPE (gpt2) and SentencePiece BPE (llama), byte-exact
+        // with llama.cpp; special tokens, FIM ids, streaming detokenizer.
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,6 +49,11 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(
+            name: "TokenizerTests",
+            dependencies: ["Tokenizer", "GGUF", "JSON"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC"]),
     ]
 )

@@ -12,6 +12,7 @@ struct Augur: ParsableCommand {
         subcommands: [
             ServeCommand.self,
             InspectCommand.self,
+            TokenizeCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
