@@ -21,7 +21,7 @@ struct CodepointFlags: OptionSet, Sendable {
         return compute(cp)
     }
 
-    private static let bmpTable: [UInt16] = (0..<0x10000).map { compute(UInt32($0)) }
+    static let bmpTable: [UInt16] = (0..<0x10000).map { compute(UInt32($0)) }
 
     static func compute(_ cp: UInt32) -> UInt16 {
         guard let scalar = Unicode.Scalar(cp) else {
@@ -57,6 +57,84 @@ struct DecodedText {
     var byteOffsets: [Int32]
 
     init(_ input: UnsafeBufferPointer<UInt8>) {
+        let n = input.count
+        var cpts = [UInt32](repeating: 0, count: n)
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        var flags = [UInt16](repeating: 0, count: n)
+        var count = 0
+        var needsRepair = false
+        CodepointFlags.bmpTable.withUnsafeBufferPointer { table in
+            cpts.withUnsafeMutableBufferPointer { cp in
+                offsets.withUnsafeMutableBufferPointer { off in
+                    flags.withUnsafeMutableBufferPointer { fl in
+                        var i = 0
+                        while i < n {
+                            let b0 = input[i]
+                            off[count] = Int32(i)
+                            if b0 < 0x80 {
+                                cp[count] = UInt32(b0)
+                                fl[count] = table[Int(b0)]
+                                count += 1
+                                i += 1
+                                continue
+                            }
+                            let (c, len) = Self.decodeScalar(input, i)
+                            if len == 0 { needsRepair = true; break }
+                            cp[count] = c
+                            fl[count] = c < 0x10000 ? table[Int(c)] : CodepointFlags.compute(c)
+                            count += 1
+                            i += len
+                        }
+                        off[count] = Int32(i)
+                    }
+                }
+            }
+        }
+        if needsRepair {
+            self.init(repairing: input)
+            return
+        }
+        cpts.removeLast(n - count)
+        flags.removeLast(n - count)
+        offsets.removeLast(n - count)
+        self.init(bytes: Array(input), cpts: cpts, flags: flags, byteOffsets: offsets)
+    }
+
+    private init(bytes: [UInt8], cpts: [UInt32], flags: [UInt16], byteOffsets: [Int32]) {
+        self.bytes = bytes
+        self.cpts = cpts
+        self.flags = flags
+        self.byteOffsets = byteOffsets
+    }
+
+    /// The code point at `i` and its length, or length 0 where llama.cpp's decoder would not take the bytes
+    /// as they are (invalid, or a form whose re-encoding differs: overlong, beyond U+10FFFF).
+    @inline(__always)
+    private static func decodeScalar(_ input: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let n = input.count
+        let b0 = input[i]
+        if b0 & 0xE0 == 0xC0 {
+            if i + 1 < n, input[i + 1] & 0xC0 == 0x80 {
+                let c = (UInt32(b0 & 0x1F) << 6) | UInt32(input[i + 1] & 0x3F)
+                return c >= 0x80 ? (c, 2) : (0, 0)
+            }
+        } else if b0 & 0xF0 == 0xE0 {
+            if i + 2 < n, input[i + 1] & 0xC0 == 0x80, input[i + 2] & 0xC0 == 0x80 {
+                let c = (UInt32(b0 & 0x0F) << 12) | (UInt32(input[i + 1] & 0x3F) << 6) | UInt32(input[i + 2] & 0x3F)
+                return c >= 0x800 ? (c, 3) : (0, 0)
+            }
+        } else if b0 & 0xF8 == 0xF0 {
+            if i + 3 < n, input[i + 1] & 0xC0 == 0x80, input[i + 2] & 0xC0 == 0x80, input[i + 3] & 0xC0 == 0x80 {
+                let c = (UInt32(b0 & 0x07) << 18) | (UInt32(input[i + 1] & 0x3F) << 12)
+                    | (UInt32(input[i + 2] & 0x3F) << 6) | UInt32(input[i + 3] & 0x3F)
+                return c >= 0x10000 && c <= 0x10FFFF ? (c, 4) : (0, 0)
+            }
+        }
+        return (0, 0)
+    }
+
+    /// The general path: decodes like llama.cpp (invalid byte → U+FFFD) and re-encodes the code points.
+    private init(repairing input: UnsafeBufferPointer<UInt8>) {
         var cpts: [UInt32] = []
         cpts.reserveCapacity(input.count)
         var offsets: [Int32] = []
@@ -100,10 +178,19 @@ struct DecodedText {
             i += len
         }
         offsets.append(Int32(out.count))
-        self.bytes = out
-        self.cpts = cpts
-        self.byteOffsets = offsets
-        self.flags = cpts.map { CodepointFlags.of($0) }
+        let bytes = out
+        var flags = [UInt16](repeating: 0, count: cpts.count)
+        CodepointFlags.bmpTable.withUnsafeBufferPointer { table in
+            cpts.withUnsafeBufferPointer { cpts in
+                flags.withUnsafeMutableBufferPointer { flags in
+                    for i in 0..<cpts.count {
+                        let cp = cpts[i]
+                        flags[i] = cp < 0x10000 ? table[Int(cp)] : CodepointFlags.compute(cp)
+                    }
+                }
+            }
+        }
+        self.init(bytes: bytes, cpts: cpts, flags: flags, byteOffsets: offsets)
     }
 
     /// Appends the UTF-8 encoding of a code point (surrogates encoded as 3 bytes, like llama.cpp).

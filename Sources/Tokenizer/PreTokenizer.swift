@@ -50,11 +50,20 @@ struct PreTokenizer: Sendable {
 
     let name: String
     let passes: [Pass]
+    /// Whether llama.cpp looks a whole word up in the vocabulary before merging (`ignore_merges`).
+    let ignoresMerges: Bool
 
     /// The pre-tokenizer for a `tokenizer.ggml.pre` value (nil or empty: llama.cpp's "default").
     init(name: String?) throws(Tokenizer.Error) {
         let name = name ?? ""
         self.name = name
+        switch name {
+        case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
+             "jina-v5-nano", "glm4", "glm5":
+            ignoresMerges = true
+        default:
+            ignoresMerges = false
+        }
         switch name {
         case "", "default":
             passes = [.runs(.punctuationAndOperators), .gpt2, .runs(.number), .asciiDigitTriples]
@@ -75,17 +84,6 @@ struct PreTokenizer: Sendable {
                       .isolate(.number)]
         default:
             throw .unsupportedPreTokenizer(name)
-        }
-    }
-
-    /// Whether llama.cpp looks a whole word up in the vocabulary before merging (`ignore_merges`).
-    var ignoresMerges: Bool {
-        switch name {
-        case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
-             "jina-v5-nano", "glm4", "glm5":
-            return true
-        default:
-            return false
         }
     }
 
