@@ -106,4 +106,14 @@ public struct FIMTokens: Sendable, Equatable {
     public var pad: TokenID?
     public var repo: TokenID?
     public var fileSeparator: TokenID?
+
+    public init(prefix: TokenID, suffix: TokenID, middle: TokenID, pad: TokenID? = nil, repo: TokenID? = nil,
+                fileSeparator: TokenID? = nil) {
+        self.prefix = prefix
+        self.suffix = suffix
+        self.middle = middle
+        self.pad = pad
+        self.repo = repo
+        self.fileSeparator = fileSeparator
+    }
 }

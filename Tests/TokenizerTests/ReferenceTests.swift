@@ -7,6 +7,7 @@ import Tokenizer
     static let smollmCases = ReferenceCase.load("tokenizer-smollm2.json", model: "smollm2")
     static let qwenSources = ReferenceCase.sources(model: "qwen2.5-coder")
     static let smollmSources = ReferenceCase.sources(model: "smollm2")
+    static let gemmaSources = ReferenceCase.sources(model: "gemma3")
 
     @Test(.enabled(if: Models.exists(Models.qwen)), arguments: qwenCases)
     func qwenReferenceCases(_ c: ReferenceCase) throws {
@@ -26,6 +27,12 @@ import Tokenizer
     @Test(.enabled(if: Models.exists(Models.smollm)), arguments: smollmSources)
     func smollmSourceFiles(_ c: ReferenceCase) throws {
         try check(c, try #require(Tokenizers.smollm))
+    }
+
+    /// SentencePiece (`tokenizer.ggml.model = llama`): Gemma 3's vocabulary on a few of the files.
+    @Test(.enabled(if: Models.exists(Models.gemma)), arguments: gemmaSources)
+    func gemmaSourceFiles(_ c: ReferenceCase) throws {
+        try check(c, try #require(Tokenizers.gemma))
     }
 
     @Test func fixturesArePresent() {
