@@ -36,11 +36,14 @@ let package = Package(
         .target(name: "GGUF"),
         // Completion shaping: per-language grammars, stop rules, suffix overlap (no model dependency).
         .target(name: "Completion", dependencies: ["JSON"]),
+        // Tokenizers built from GGUF metadata: byte-level BPE (gpt2) and SentencePiece BPE (llama), byte-exact
+        // with llama.cpp; special tokens, FIM ids, streaming detokenizer.
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +66,11 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
         // Reference fixtures in Tests/EngineTests/Fixtures are read relative to #filePath (excluded from the build).
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GGUF", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TokenizerTests",
+            dependencies: ["Tokenizer", "GGUF", "JSON"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import GGUF
 import JSON
+import Tokenizer
 
 #if canImport(Glibc)
 import Glibc
@@ -61,7 +62,13 @@ struct GenerateCommand: ParsableCommand {
             Self.printError("augur generate: \(model): \(error)")
             throw ExitCode.failure
         }
-        let text = TextCodec(file: engine.file)
+        let tokenizer: Tokenizer
+        do {
+            tokenizer = try Tokenizer(gguf: engine.file)
+        } catch {
+            Self.printError("augur generate: \(model): \(error)")
+            throw ExitCode.failure
+        }
         let promptIDs: [Int32]
         if let promptIds {
             var ids: [Int32] = []
@@ -73,21 +80,22 @@ struct GenerateCommand: ParsableCommand {
         } else {
             let source: String
             if let prompt { source = prompt } else { source = try Self.readFile(promptFile!) }
-            promptIDs = try text.encode(source, parseSpecial: parseSpecial)
+            promptIDs = tokenizer.encode(source, addBOS: tokenizer.addsBOSByDefault, parseSpecial: parseSpecial)
         }
         guard !promptIDs.isEmpty else { throw ValidationError("the prompt is empty") }
 
         let streaming = !json
-        let generation = try engine.generateGreedy(prompt: promptIDs, maxTokens: maxTokens,
-                                                   stop: engine.stopTokenIDs) { id in
-            if streaming { Self.writeOut(text.decode([id])) }
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        let stop = engine.stopTokenIDs.union(tokenizer.specialTokens.endOfGeneration)
+        let generation = try engine.generateGreedy(prompt: promptIDs, maxTokens: maxTokens, stop: stop) { id in
+            if streaming { Self.writeOut(decoder.append(id)) }
             return true
         }
         if json {
             let output: JSON = [
                 "prompt_ids": .array(generation.promptIDs.map { .int(Int($0)) }),
                 "ids": .array(generation.ids.map { .int(Int($0)) }),
-                "text": .string(text.decode(generation.ids)),
+                "text": .string(tokenizer.decodeText(generation.ids)),
                 "prefill_tokens": .int(generation.prefillTokens),
                 "prefill_ms": .double(generation.prefillMilliseconds),
                 "decode_tokens": .int(generation.decodeTokens),
@@ -95,7 +103,7 @@ struct GenerateCommand: ParsableCommand {
             ]
             print(try output.serializedString())
         } else {
-            Self.writeOut("\n")
+            Self.writeOut(decoder.finish() + "\n")
             let prefillRate = Double(generation.prefillTokens) / max(generation.prefillMilliseconds, 1e-3) * 1000
             let decodeRate = Double(generation.decodeTokens) / max(generation.decodeMilliseconds, 1e-3) * 1000
             Self.printError("""
