@@ -77,7 +77,7 @@ final class Workspace {
         quantized.removeAll()
         quantizedStride.removeAll()
         quantizedKey.removeAll()
-        let n = max(tokens, tokenCapacity * 2)
+        let n = max(tokens, min(tokenCapacity * 2, Model.maxChunkTokens))
         func make(_ width: Int) -> Activations {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: n * width)
             pointer.initialize(repeating: 0, count: n * width)

@@ -81,6 +81,10 @@ public final class Model: @unchecked Sendable {
     /// Whether the output projection shares the token embedding matrix.
     public var tiedOutput: Bool { output.data == tokenEmbedding.data }
 
+    /// Largest number of tokens evaluated in one internal pass: longer inputs are split into chunks of this
+    /// size (which changes no result — every op is batch invariant), bounding the scratch memory.
+    public static let maxChunkTokens = 256
+
     /// Evaluates `tokens` at positions `cache.count ..< cache.count + tokens.count` — prefill and draft
     /// verification are the same call — appends their keys and values to `cache`, and returns the logits of
     /// the last token or of all of them.
@@ -91,9 +95,35 @@ public final class Model: @unchecked Sendable {
         precondition(n > 0, "forward needs at least one token")
         for token in tokens where token < 0 || Int(token) >= config.vocabularySize { throw .badToken(token) }
         try cache.reserve(n)
-        workspace.reserve(tokens: n)
+        let vocab = config.vocabularySize
+        let rowCount = selection == .last ? 1 : n
+        var filled = 0
+        let values = [Float](unsafeUninitializedCapacity: rowCount * vocab) { buffer, initialized in
+            var chunkStart = 0
+            while chunkStart < n {
+                let chunk = tokens[chunkStart..<min(n, chunkStart + Self.maxChunkTokens)]
+                let isLast = chunk.endIndex == n
+                let pass = evaluate(chunk, cache: cache)
+                // Logits: every row of every chunk, or the last row of the last chunk.
+                if selection == .all || isLast {
+                    let rows = selection == .all ? 0..<chunk.count : (chunk.count - 1)..<chunk.count
+                    pass.rmsNorm(pass.x, weight: outputNorm, into: pass.normed, rows: rows)
+                    pass.matmul(output, pass.normed, into: buffer.baseAddress! + filled * vocab, tokens: rows.count)
+                    filled += rows.count
+                }
+                chunkStart = chunk.endIndex
+            }
+            initialized = filled * vocab
+        }
+        return Logits(rows: rowCount, vocabularySize: vocab, values: values)
+    }
+
+    /// Runs every layer over `tokens` (at most `maxChunkTokens`) after the cached prefix and commits their
+    /// keys and values; the returned pass holds the final residual stream.
+    private func evaluate(_ tokens: ArraySlice<Int32>, cache: KVCache) -> ForwardPass {
+        workspace.reserve(tokens: tokens.count)
         let pass = ForwardPass(config: config, workspace: workspace, cache: cache, pool: pool,
-                               start: cache.count, tokenCount: n)
+                               start: cache.count, tokenCount: tokens.count)
         for (t, token) in tokens.enumerated() {
             Kernels.dequantizeRow(tokenEmbedding, row: Int(token), into: pass.x.row(t))
         }
@@ -102,15 +132,7 @@ public final class Model: @unchecked Sendable {
             pass.layer = layer
             architecture.layer(layer, pass)
         }
-        cache.commit(n)
-
-        let rows = selection == .last ? (n - 1)..<n : 0..<n
-        pass.rmsNorm(pass.x, weight: outputNorm, into: pass.normed, rows: rows)
-        let vocab = config.vocabularySize
-        let values = [Float](unsafeUninitializedCapacity: rows.count * vocab) { buffer, initialized in
-            pass.matmul(output, pass.normed, into: buffer.baseAddress!, tokens: rows.count)
-            initialized = rows.count * vocab
-        }
-        return Logits(rows: rows.count, vocabularySize: vocab, values: values)
+        cache.commit(tokens.count)
+        return pass
     }
 }

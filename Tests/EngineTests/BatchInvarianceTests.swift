@@ -86,6 +86,25 @@ struct EngineBatchInvarianceTests {
         }
     }
 
+    @Test("Inputs longer than one internal chunk give the same logits as shorter calls",
+          .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
+    func chunking() throws {
+        let model = try Model(path: ReferenceData.modelPath(ReferenceData.smollm), threads: 2)
+        let cases = try ReferenceData.cases(fixture: "smollm2-135m-instruct-q4_1.json")
+        var tokens: [Int32] = []
+        while tokens.count < Model.maxChunkTokens + 50 {
+            for c in cases { tokens += c.promptIDs + c.greedyIDs }
+        }
+        tokens = Array(tokens.prefix(Model.maxChunkTokens + 50))
+        let whole = try model.forward(tokens: tokens, cache: KVCache(model: model), logits: .all)
+        #expect(whole.rows == tokens.count)
+        let cache = KVCache(model: model)
+        let first = try model.forward(tokens: Array(tokens.prefix(100)), cache: cache, logits: .all)
+        let rest = try model.forward(tokens: Array(tokens.dropFirst(100)), cache: cache, logits: .last)
+        for i in 0..<100 { #expect(Self.bitsEqual(first[i], whole[i]), "position \(i)") }
+        #expect(Self.bitsEqual(rest.last, whole.last), "last position")
+    }
+
     @Test("Free-running greedy decoding reproduces llama.cpp's ids",
           .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
     func freeRunningGreedy() throws {
