@@ -152,16 +152,19 @@ final class ForwardPass {
     // MARK: - RoPE
 
     /// Fills the per-token cos/sin tables for positions `start ..< start + tokenCount` the way ggml's
-    /// `rope_cache_init` does: `theta = p`, multiplied by `base^(-2/d)` once per pair (in float).
+    /// `rope_cache_init` does: `theta = p`, multiplied by `base^(-2/d)` once per pair (in float), the angle
+    /// `freqScale · theta` (linear scaling; `1 · theta` is exact without it).
     func prepareRoPE() {
         let half = config.ropeDimensions / 2
         let thetaScale = powf(config.ropeFreqBase, -2 / Float(config.ropeDimensions))
+        let freqScale = config.ropeFreqScale
         for t in 0..<tokenCount {
             var theta = Float(start + t)
             let c = workspace.ropeCos + t * half, s = workspace.ropeSin + t * half
             for i in 0..<half {
-                c[i] = cosf(theta)
-                s[i] = sinf(theta)
+                let angle = freqScale * theta
+                c[i] = cosf(angle)
+                s[i] = sinf(angle)
                 theta *= thetaScale
             }
         }

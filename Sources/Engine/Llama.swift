@@ -4,8 +4,9 @@ import GGUF
 /// blocks with RMSNorm, bias-free Q/K/V/O projections, normal (adjacent-pair) RoPE, grouped-query attention,
 /// SwiGLU FFN; output often tied to the embedding (SmolLM2).
 ///
-/// Not handled yet (rejected at load so no model silently runs wrong): `rope_freqs.weight` (Llama 3.1
-/// frequency factors), RoPE scaling, mixture-of-experts layers.
+/// Linear RoPE scaling (DeepSeek-Coder 1.x) is handled in `ModelConfig`. Not handled yet (rejected at load
+/// so no model silently runs wrong): `rope_freqs.weight` (Llama 3.1 frequency factors), YaRN and other
+/// scaling types, mixture-of-experts layers.
 struct Llama: DecoderArchitecture {
     struct Layer: Sendable {
         let attentionNorm: [Float]  // [embeddingLength]
@@ -24,9 +25,6 @@ struct Llama: DecoderArchitecture {
     init(file: GGUFFile, config c: ModelConfig) throws(EngineError) {
         if file.tensor(named: "rope_freqs.weight") != nil {
             throw .badTensor("rope_freqs.weight (RoPE frequency factors) is not supported yet")
-        }
-        if let scaling = file.string("llama.rope.scaling.type"), scaling != "none" {
-            throw .badMetadata("llama.rope.scaling.type = \(scaling) is not supported yet")
         }
         if let experts = file.int("llama.expert_count"), experts > 0 {
             throw .badMetadata("llama.expert_count = \(experts): mixture of experts is not supported")

@@ -20,6 +20,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var ropeDimensions: Int
     /// RoPE base frequency (`<arch>.rope.freq_base`, default 10000).
     public var ropeFreqBase: Float
+    /// RoPE position scale (`1 / <arch>.rope.scaling.factor` for linear scaling, as DeepSeek-Coder 1.x uses;
+    /// 1 without scaling). ggml multiplies the angle by it.
+    public var ropeFreqScale: Float
     /// RMSNorm epsilon (`<arch>.attention.layer_norm_rms_epsilon`).
     public var rmsEpsilon: Float
     /// Trained context length (`<arch>.context_length`).
@@ -44,6 +47,19 @@ public struct ModelConfig: Sendable, Equatable {
         headDim = file.int("\(arch).attention.key_length") ?? embeddingLength / headCount
         ropeDimensions = file.int("\(arch).rope.dimension_count") ?? headDim
         ropeFreqBase = file.float("\(arch).rope.freq_base") ?? 10_000
+        // Linear scaling as llama.cpp reads it: `rope.scale_linear`, overridden by `rope.scaling.factor`.
+        var ropeScale = file.float("\(arch).rope.scale_linear") ?? 1
+        let scalingType = file.string("\(arch).rope.scaling.type") ?? "none"
+        switch scalingType {
+        case "none":
+            break
+        case "linear":
+            if let factor = file.float("\(arch).rope.scaling.factor"), factor > 0 { ropeScale = factor }
+        default:
+            throw .badMetadata("\(arch).rope.scaling.type = \(scalingType) is not supported (none, linear)")
+        }
+        guard ropeScale > 0 else { throw .badMetadata("\(arch): RoPE scale \(ropeScale)") }
+        ropeFreqScale = 1 / ropeScale
         guard let eps = file.float("\(arch).attention.layer_norm_rms_epsilon") else {
             throw .missingMetadata("\(arch).attention.layer_norm_rms_epsilon")
         }
