@@ -3,7 +3,7 @@ import Testing
 
 /// One metadata value of every type, plus arrays of every element type, nested arrays, empty values and
 /// non-ASCII keys.
-let everyValue: [(String, GGUFValue)] = [
+var everyValue: [(String, GGUFValue)] { [
     ("u8", .uint8(200)), ("i8", .int8(-100)), ("u16", .uint16(65_000)), ("i16", .int16(-30_000)),
     ("u32", .uint32(4_000_000_000)), ("i32", .int32(-2_000_000_000)), ("f32", .float32(3.25)),
     ("bool.true", .bool(true)), ("bool.false", .bool(false)), ("string", .string("hello, world")),
@@ -21,7 +21,7 @@ let everyValue: [(String, GGUFValue)] = [
     ("array.nested", .array(.array([.int32([1, 2]), .string(["x", "y"]), .array([.bool([true])]), .float32([])]))),
     ("ключ.日本.🔑", .string("unicode key")),
     ("", .string("empty key")),
-]
+] }
 
 /// A writer holding `everyValue` and a few tensors.
 func fixtureWriter(alignment: Int = 32) -> GGUFWriter {
