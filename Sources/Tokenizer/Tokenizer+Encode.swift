@@ -5,10 +5,14 @@ extension Tokenizer {
     ///   - addEOS: put the EOS token at the end.
     ///   - parseSpecial: recognise control tokens (`<|fim_prefix|>`, `<|im_end|>` …) written in the text as
     ///     single ids; without it they are tokenized as plain text. User-defined tokens are always recognised.
-    public func encode(_ text: String, addBOS: Bool = false, addEOS: Bool = false,
+    public func encode(_ text: some StringProtocol, addBOS: Bool = false, addEOS: Bool = false,
                        parseSpecial: Bool = false) -> [TokenID] {
-        var text = text
-        return text.withUTF8 { encode(buffer: $0, addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial) }
+        if let ids = text.utf8.withContiguousStorageIfAvailable({
+            encode(buffer: $0, addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial)
+        }) {
+            return ids
+        }
+        return encode(utf8: Array(text.utf8), addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial)
     }
 
     /// Encodes UTF-8 bytes; invalid sequences are read as U+FFFD, like llama.cpp.
