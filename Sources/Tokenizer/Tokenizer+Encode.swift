@@ -27,7 +27,7 @@ extension Tokenizer {
         if addBOS, let bos = specialTokens.bos { out.append(bos) }
         let fragments = partition.partition(buffer, parseSpecial: parseSpecial)
         if let bpe {
-            var session = BPESession()
+            var session = BPESession(expectedBytes: buffer.count)
             for fragment in fragments {
                 switch fragment {
                 case .token(let id): out.append(id)
@@ -57,8 +57,13 @@ extension Tokenizer {
 
 /// Per-call state of BPE encoding: the word cache and merge scratch buffers.
 struct BPESession {
-    var cache = WordCache()
+    var cache: WordCache
     var scratch = BPEScratch()
+
+    /// A cache sized for the input: small prompts do not pay for a large table.
+    init(expectedBytes: Int) {
+        cache = WordCache(maxEntries: min(1 << 16, max(256, expectedBytes / 8)))
+    }
 }
 
 extension BPETokenizer {
