@@ -94,6 +94,14 @@ public struct SpecialTokens: Sendable, Equatable {
         }
         for id in [s.eos, s.eot, s.eom].compactMap({ $0 }) { eog.insert(id) }
         s.endOfGeneration = eog
+        if let name = v.modelName?.lowercased(), name.contains("phi-3") || name.contains("phi3") {
+            // llama.cpp: Phi-3's special tokens (and </s>) eat the whitespace after them, except <unk> <s> <|endoftext|>.
+            for i in attributes.indices where attributes[i].isSpecialCandidate { attributes[i].insert(.rstrip) }
+            if let id = textToID["</s>"] { attributes[Int(id)].insert(.rstrip) }
+            for text in ["<unk>", "<s>", "<|endoftext|>"] {
+                if let id = textToID[text] { attributes[Int(id)].remove(.rstrip) }
+            }
+        }
         return s
     }
 }

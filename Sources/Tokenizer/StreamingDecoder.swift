@@ -49,7 +49,7 @@ public struct StreamingDecoder: Sendable {
                 i -= 1
                 continue
             }
-            let need = b < 0x80 ? 1 : b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            let need = b < 0xC0 || b >= 0xF8 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
             // A lead byte whose sequence is not yet complete is held back with its continuation bytes.
             return continuation + 1 < need && need > 1 ? i : n
         }

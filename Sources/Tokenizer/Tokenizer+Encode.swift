@@ -5,10 +5,14 @@ extension Tokenizer {
     ///   - addEOS: put the EOS token at the end.
     ///   - parseSpecial: recognise control tokens (`<|fim_prefix|>`, `<|im_end|>` …) written in the text as
     ///     single ids; without it they are tokenized as plain text. User-defined tokens are always recognised.
-    public func encode(_ text: String, addBOS: Bool = false, addEOS: Bool = false,
+    public func encode(_ text: some StringProtocol, addBOS: Bool = false, addEOS: Bool = false,
                        parseSpecial: Bool = false) -> [TokenID] {
-        var text = text
-        return text.withUTF8 { encode(buffer: $0, addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial) }
+        if let ids = text.utf8.withContiguousStorageIfAvailable({
+            encode(buffer: $0, addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial)
+        }) {
+            return ids
+        }
+        return encode(utf8: Array(text.utf8), addBOS: addBOS, addEOS: addEOS, parseSpecial: parseSpecial)
     }
 
     /// Encodes UTF-8 bytes; invalid sequences are read as U+FFFD, like llama.cpp.
@@ -23,7 +27,7 @@ extension Tokenizer {
         if addBOS, let bos = specialTokens.bos { out.append(bos) }
         let fragments = partition.partition(buffer, parseSpecial: parseSpecial)
         if let bpe {
-            var session = BPESession()
+            var session = BPESession(expectedBytes: buffer.count)
             for fragment in fragments {
                 switch fragment {
                 case .token(let id): out.append(id)
@@ -53,8 +57,13 @@ extension Tokenizer {
 
 /// Per-call state of BPE encoding: the word cache and merge scratch buffers.
 struct BPESession {
-    var cache = WordCache()
+    var cache: WordCache
     var scratch = BPEScratch()
+
+    /// A cache sized for the input: small prompts do not pay for a large table.
+    init(expectedBytes: Int) {
+        cache = WordCache(maxEntries: min(1 << 16, max(256, expectedBytes / 8)))
+    }
 }
 
 extension BPETokenizer {

@@ -20,7 +20,8 @@ extension TokenizerVocabulary {
         self.init(model: model, pre: file.string(prefix + "pre"), tokens: tokens,
                   tokenTypes: file.int32Array(prefix + "token_type"), scores: scores, merges: merges ?? [],
                   specialIDs: special, addBOS: file.bool(prefix + "add_bos_token"),
-                  addEOS: file.bool(prefix + "add_eos_token"), addSpacePrefix: file.bool(prefix + "add_space_prefix"))
+                  addEOS: file.bool(prefix + "add_eos_token"), addSpacePrefix: file.bool(prefix + "add_space_prefix"),
+                  modelName: file.string("general.name"))
     }
 }
 

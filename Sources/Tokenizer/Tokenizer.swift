@@ -82,7 +82,9 @@ public final class Tokenizer: Sendable {
         case "gpt2":
             kind = .bytePairEncoding
             let pre = try PreTokenizer(name: v.pre)
-            addBOS = pre.ignoresMerges  // llama.cpp turns add_bos on for the Llama 3 family
+            // llama.cpp turns add_bos on for these pre-tokenizers (the metadata key still wins).
+            addBOS = ["llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2",
+                      "jina-v5-nano", "tekken", "chameleon"].contains(pre.name)
             bpe = BPETokenizer(tokens: v.tokens, merges: v.merges, preTokenizer: pre)
             spm = nil
             addSpacePrefix = v.addSpacePrefix ?? false

@@ -21,10 +21,12 @@ public struct TokenizerVocabulary: Sendable {
     public var addEOS: Bool?
     /// `tokenizer.ggml.add_space_prefix` (SentencePiece; defaults to true there).
     public var addSpacePrefix: Bool?
+    /// `general.name`: llama.cpp strips spaces after special tokens for Phi-3 models by name.
+    public var modelName: String?
 
     public init(model: String, pre: String? = nil, tokens: [String], tokenTypes: [Int32]? = nil,
                 scores: [Float]? = nil, merges: [String] = [], specialIDs: [String: Int] = [:],
-                addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil) {
+                addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil) {
         self.model = model
         self.pre = pre
         self.tokens = tokens
@@ -35,5 +37,6 @@ public struct TokenizerVocabulary: Sendable {
         self.addBOS = addBOS
         self.addEOS = addEOS
         self.addSpacePrefix = addSpacePrefix
+        self.modelName = modelName
     }
 }

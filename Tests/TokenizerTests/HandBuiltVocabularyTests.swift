@@ -101,3 +101,24 @@ import Tokenizer
         #expect(t.decodeText(t.encode("  ab 123")) == "  ab 123")
     }
 }
+
+/// The streaming decoder on a character split over byte tokens, without any model file.
+@Suite struct HandBuiltStreamingTests {
+    @Test func holdsBackSplitCharacter() throws {
+        let t = try HandBuiltVocabularyTests.sentencePiece()
+        let ids = t.encode("é")  // ▁, <0xC3>, <0xA9>
+        #expect(ids.count == 3)
+        var decoder = StreamingDecoder(tokenizer: t)
+        #expect(decoder.append(ids[0]) == " ")
+        #expect(decoder.append(ids[1]) == "")
+        #expect(decoder.pendingBytes == [0xC3])
+        #expect(decoder.append(ids[2]) == "é")
+        #expect(decoder.finish() == "")
+        // A byte that can never start a character is not held back.
+        var other = StreamingDecoder(tokenizer: t)
+        #expect(other.append(HandBuiltVocabularyTests.byte(0xFF)) == "\u{FFFD}")
+        #expect(other.append(HandBuiltVocabularyTests.byte(0xE2)) == "")
+        #expect(other.append(HandBuiltVocabularyTests.byte(0x82)) == "")
+        #expect(other.append(HandBuiltVocabularyTests.byte(0xAC)) == "€")
+    }
+}

@@ -46,6 +46,15 @@ import Darwin
         #expect(failures == 0)
     }
 
+    /// Phi-3's special tokens strip the whitespace after them (llama.cpp sets RSTRIP by model name), except
+    /// <s> and <unk>. Expected ids from llama-tokenize --no-bos on this vocabulary.
+    @Test(.enabled(if: available))
+    func phi3SpecialTokensStripFollowingWhitespace() throws {
+        let t = try Tokenizer(gguf: GGUFFile(path: Self.directory + "/ggml-vocab-phi-3.gguf"))
+        #expect(t.encode("<|user|>  hi there<|end|>\n<|assistant|>", parseSpecial: true) == [32010, 7251, 727, 32007, 32001])
+        #expect(t.encode("</s> x <s> y", parseSpecial: true) == [2, 921, 29871, 1, 29871, 343])
+    }
+
     private func read(_ path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return [] }

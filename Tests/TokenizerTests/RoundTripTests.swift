@@ -42,3 +42,14 @@ import Tokenizer
         #expect(t.encode(utf8: invalid) == t.encode("a\u{FFFD}b\u{FFFD}"))
     }
 }
+
+extension RoundTripTests {
+    /// Substrings (document slices) encode like the same String.
+    @Test(.enabled(if: Models.exists(Models.qwen)))
+    func substringsEncodeLikeStrings() throws {
+        let t = try #require(Tokenizers.qwen)
+        let document = "let a = 1\nfunc f() { return a }\n"
+        let slice = document.dropFirst(10)
+        #expect(t.encode(slice) == t.encode(String(slice)))
+    }
+}
