@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System library: libjansson (Debian `libjansson-dev`, pkg-config `jansson`).
@@ -30,11 +31,16 @@ let package = Package(
             name: "LanguageServer",
             dependencies: ["JSON", "JSONRPC", .product(name: "Logging", package: "swift-log")]
         ),
+        // Default models: manifest, cache directory, fetch (PyPI chunk wheels or HTTPS), verify, resolve.
+        .target(
+            name: "ModelStore",
+            dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer",
+                "JSON", "JSONRPC", "LanguageServer", "ModelStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -44,5 +50,6 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
     ]
 )

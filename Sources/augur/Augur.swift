@@ -11,6 +11,7 @@ struct Augur: ParsableCommand {
         version: version,
         subcommands: [
             ServeCommand.self,
+            ModelsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
