@@ -70,7 +70,7 @@ enum ChildProcess {
                     try stdout(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 }
             } catch {
-                kill(pid, SIGTERM)
+                kill(pid, SIGKILL)
                 try? pipe.fileHandleForReading.close()
                 process.waitUntilExit()
                 throw error

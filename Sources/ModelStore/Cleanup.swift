@@ -45,10 +45,11 @@ public enum FetchCleanup {
         }
     }
 
-    /// Stops registered children and removes registered files now.
+    /// Kills registered children and removes registered files now. (SIGKILL: children may have been started
+    /// from a thread that blocks SIGTERM, and the mask is inherited; pip and curl need no cleanup of their own.)
     public static func cleanUpNow() {
         let (paths, children) = state.withLock { ($0.paths.values.map { $0 }, $0.children) }
-        for pid in children { kill(pid, SIGTERM) }
+        for pid in children { kill(pid, SIGKILL) }
         for entry in paths {
             if entry.isDirectory { FileSystem.removeTree(entry.path) } else { unlink(entry.path) }
         }
