@@ -33,6 +33,11 @@ public enum FetchCleanup {
         }
         guard first else { return }
         let queue = DispatchQueue(label: "augur.models.signals")
+        // A parent that started us from a thread blocking these signals passed its mask on; take them again.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
