@@ -80,11 +80,11 @@ extension ModelStore {
         }
         try FileSystem.createDirectories(directory)
         var waited = false
-        let lock = try FileLock(path: directory + "/." + spec.fileName + ".lock") { waited = true }
-        _ = lock
-        if waited {
+        let lock = try FileLock(path: directory + "/." + spec.fileName + ".lock") { () throws(ModelStoreError) in
+            waited = true
             try emit(.waitingForLock(spec))
         }
+        defer { lock.unlock() }
         if (!options.force || waited), status(of: spec) == .present {
             try emit(.present(spec, path: target))
             return target

@@ -114,24 +114,34 @@ private let posixRename = Darwin.rename
 
 /// An exclusive `flock` on a lock file, released on `unlock` or process exit.
 final class FileLock {
-    private let fd: Int32
+    private var fd: Int32
 
     /// Takes the lock at `path`, calling `waiting` once first if another process holds it, then blocking.
-    init(path: String, waiting: () -> Void) throws(ModelStoreError) {
+    init(path: String, waiting: () throws(ModelStoreError) -> Void) throws(ModelStoreError) {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, detail: "cannot open lock file: \(FileSystem.errnoText())") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            waiting()
+            do { try waiting() } catch {
+                unlock()
+                throw error
+            }
             while flock(fd, LOCK_EX) != 0 {
                 guard errno == EINTR else {
-                    close(fd)
-                    throw .io(path: path, detail: "cannot lock: \(FileSystem.errnoText())")
+                    let detail = FileSystem.errnoText()
+                    unlock()
+                    throw .io(path: path, detail: "cannot lock: \(detail)")
                 }
             }
         }
     }
 
-    deinit { close(fd) }
+    /// Releases the lock (closing the file). Also done on deinit.
+    func unlock() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    deinit { unlock() }
 }
 
 /// A temporary file being filled: appends, hashes and counts every byte, refusing to grow past `limit`.
