@@ -55,20 +55,8 @@ enum ChildProcess {
 
         if captureOutput {
             try? pipe.fileHandleForWriting.close()
-            let fd = pipe.fileHandleForReading.fileDescriptor
-            let size = 1 << 20
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-            defer { buffer.deallocate() }
             do throws(ModelStoreError) {
-                while true {
-                    let n = read(fd, buffer.baseAddress, size)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw .io(path: program, detail: "reading output failed: \(FileSystem.errnoText())")
-                    }
-                    if n == 0 { break }
-                    try stdout(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                }
+                try FileSystem.readToEnd(pipe.fileHandleForReading.fileDescriptor, what: program, size: 1 << 20, stdout)
             } catch {
                 kill(pid, SIGKILL)
                 try? pipe.fileHandleForReading.close()

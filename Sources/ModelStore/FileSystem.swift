@@ -72,6 +72,23 @@ enum FileSystem {
         guard posixRename(from, to) == 0 else { throw .io(path: to, detail: "cannot rename \(from): \(errnoText())") }
     }
 
+    /// Reads `fd` to its end in pieces of at most `size` bytes, giving each to `body` (`what` names the file
+    /// or program in errors).
+    static func readToEnd(_ fd: Int32, what: String, size: Int = bufferSize,
+                          _ body: (UnsafeRawBufferPointer) throws(ModelStoreError) -> Void) throws(ModelStoreError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, size)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: what, detail: "read failed: \(errnoText())")
+            }
+            if n == 0 { return }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
     /// Lower-case hex SHA-256 of the file at `path`, reading 4 MiB at a time.
     static func sha256(of path: String, progress: (Int64) throws -> Void = { _ in }) throws(ModelStoreError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -79,17 +96,9 @@ enum FileSystem {
         defer { close(fd) }
         var hasher = SHA256()
         var total: Int64 = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, bufferSize)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, detail: "read failed: \(errnoText())")
-            }
-            if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            total += Int64(n)
+        try readToEnd(fd, what: path) { (bytes: UnsafeRawBufferPointer) throws(ModelStoreError) in
+            hasher.update(bufferPointer: bytes)
+            total += Int64(bytes.count)
             do { try progress(total) } catch { throw .interrupted(name: path) }
         }
         return hex(hasher.finalize())
@@ -166,18 +175,14 @@ final class HashingWriter {
         self.limit = limit
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, detail: "cannot open: \(FileSystem.errnoText())") }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FileSystem.bufferSize, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let n = read(fd, buffer.baseAddress, FileSystem.bufferSize)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, detail: "read failed: \(FileSystem.errnoText())")
-            }
-            if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            count += Int64(n)
+        var hasher = SHA256()
+        var count: Int64 = 0
+        try FileSystem.readToEnd(fd, what: path) { (bytes: UnsafeRawBufferPointer) throws(ModelStoreError) in
+            hasher.update(bufferPointer: bytes)
+            count += Int64(bytes.count)
         }
+        self.hasher = hasher
+        self.count = count
     }
 
     deinit { close(fd) }
