@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["Tokenizer", "GGUF", "JSON"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport"]),
+        .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
     ]
 )

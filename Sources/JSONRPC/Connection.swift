@@ -115,12 +115,15 @@ public final class Connection: Sendable {
     }
 
     /// Sends a request to the peer and returns its id (responses arrive through `handleResponse`).
+    /// `registered` runs with the id before the request is written, so a waiter can be in place before
+    /// the answer can arrive.
     @discardableResult
-    public func sendRequest(method: String, params: JSON?) -> RequestID {
+    public func sendRequest(method: String, params: JSON?, registered: (RequestID) -> Void = { _ in }) -> RequestID {
         let id = writer.withLock { state -> RequestID in
             defer { state.nextRequestID += 1 }
             return .string("augur-\(state.nextRequestID)")
         }
+        registered(id)
         send(.request(id: id, method: method, params: params))
         return id
     }

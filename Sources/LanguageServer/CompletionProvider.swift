@@ -46,24 +46,40 @@ public struct CompletionSuggestion: Sendable, Equatable {
 /// Whether a provider can produce completions, and if not, what the user should do.
 public enum ProviderStatus: Sendable, Equatable {
     case ready
-    /// No completions are possible; `message` says why and names the command that fixes it.
+    /// No completions in this configuration (nothing is broken): requests get an empty answer; `message`
+    /// says why, once.
     case unavailable(message: String)
+    /// Completions are configured but cannot run (a model file missing or corrupt): `message` is shown
+    /// once and every completion request is answered with it as an error, naming the command that fixes it.
+    case failed(message: String)
 }
 
 /// Produces completions. Called off the reader thread, one request at a time per provider; must poll
 /// `cancellation` often (every decode step) and return promptly once it is set.
 public protocol CompletionProvider: Sendable {
     var status: ProviderStatus { get }
+    /// Things the user should know that don't stop completions (e.g. a draft model that was refused);
+    /// the server shows each once.
+    var notices: [String] { get }
     func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion]
+}
+
+extension CompletionProvider {
+    public var notices: [String] { [] }
 }
 
 /// The provider used when no model can run: answers nothing, and says why.
 public struct UnavailableCompletionProvider: CompletionProvider {
-    public let message: String
+    public let status: ProviderStatus
+    public let notices: [String]
 
-    public init(message: String) { self.message = message }
+    /// A provider that answers empty lists (`.unavailable`) or errors (`.failed`) with `status`'s message.
+    public init(status: ProviderStatus, notices: [String] = []) {
+        self.status = status
+        self.notices = notices
+    }
 
-    public var status: ProviderStatus { .unavailable(message: message) }
+    public init(message: String) { self.init(status: .unavailable(message: message)) }
 
     public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
         []

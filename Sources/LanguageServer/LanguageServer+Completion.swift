@@ -85,9 +85,14 @@ extension LanguageServer {
 
     private func runProvider(_ context: CompletionContext, token: CancellationToken) -> Result<[CompletionSuggestion], ResponseError> {
         guard let provider = state.withLock({ $0.provider }) else { return .success([]) }
-        if case .unavailable = provider.status {
+        switch provider.status {
+        case .ready: break
+        case .unavailable:
             tellUnavailableOnce()
             return .success([])
+        case let .failed(message):
+            tellUnavailableOnce()
+            return .failure(.requestFailed(message))
         }
         do {
             return .success(try provider.complete(context, cancellation: token))

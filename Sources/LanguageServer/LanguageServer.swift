@@ -41,6 +41,8 @@ public final class LanguageServer: MessageHandler {
     let documents = Mutex<[String: TextDocument]>([:])
     let providerFactory: @Sendable (ServerConfiguration) -> any CompletionProvider
     let worker = DispatchQueue(label: "augur.completion", qos: .userInitiated)
+    /// Requests we sent to the client, waiting for their responses.
+    let outgoing = Mutex<[RequestID: DispatchSemaphore]>([:])
     private let exitCode = Atomic<Int32>(-1)
 
     /// - Parameters:
@@ -147,6 +149,25 @@ public final class LanguageServer: MessageHandler {
         if case let .failure(error) = result {
             logger.debug("client answered \(id?.description ?? "null") with \(error)")
         }
+        guard let id, let waiter = outgoing.withLock({ $0.removeValue(forKey: id) }) else { return }
+        waiter.signal()
+    }
+
+    /// Asks the client to create a progress token (`window/workDoneProgress/create`), waits briefly for
+    /// its answer (progress must not be sent before it), and sends `begin`. Returns the token.
+    func beginProgress(title: String) -> String? {
+        let token = "augur-progress-\(UInt32.random(in: 0...UInt32.max))"
+        let answered = DispatchSemaphore(value: 0)
+        let id = connection.sendRequest(method: "window/workDoneProgress/create", params: ["token": .string(token)]) { id in
+            outgoing.withLock { $0[id] = answered }
+        }
+        guard answered.wait(timeout: .now() + .seconds(2)) == .success else {
+            outgoing.withLock { _ = $0.removeValue(forKey: id) }
+            logger.debug("client did not answer window/workDoneProgress/create; no progress shown")
+            return nil
+        }
+        connection.sendNotification(method: "$/progress", params: ["token": .string(token), "value": ["kind": "begin", "title": .string(title), "cancellable": false]])
+        return token
     }
 
     // MARK: - Lifecycle
@@ -170,6 +191,7 @@ public final class LanguageServer: MessageHandler {
             request.reply(error)
             return
         }
+        let supportsProgress = request.params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
         let encoding = PositionEncoding.negotiate(offered: offered)
         let (configuration, warnings) = state.withLock { state -> (ServerConfiguration, [String]) in
             let warnings = options.map { state.configuration.apply(initializationOptions: $0) } ?? []
@@ -198,11 +220,24 @@ public final class LanguageServer: MessageHandler {
         if !warnings.isEmpty {
             showMessage(type: 2, "Augur: " + warnings.joined(separator: "; "))
         }
-        // Make the provider (maybe loading a model) on the worker, ahead of any completion.
+        // Make the provider (maybe loading a model) on the worker, ahead of any completion, reporting
+        // work-done progress to clients that support it.
         worker.async { [self] in
+            let progress = supportsProgress ? beginProgress(title: "Augur: loading models") : nil
             let provider = providerFactory(configuration)
             state.withLock { $0.provider = provider }
-            if case let .unavailable(message) = provider.status { logger.warning("\(message)") }
+            for notice in provider.notices {
+                logger.warning("\(notice)")
+                showMessage(type: 2, notice)
+            }
+            switch provider.status {
+            case .ready: logger.info("completion provider ready")
+            case let .unavailable(message), let .failed(message): logger.warning("\(message)")
+            }
+            if let progress {
+                let done = provider.status == .ready ? "ready" : "no completions (see the message)"
+                connection.sendNotification(method: "$/progress", params: ["token": .string(progress), "value": ["kind": "end", "message": .string(done)]])
+            }
         }
     }
 
@@ -212,13 +247,15 @@ public final class LanguageServer: MessageHandler {
 
     /// Shows the provider's "why no completions" message the first time it matters.
     func tellUnavailableOnce() {
-        let message = state.withLock { state -> String? in
-            guard !state.toldUnavailable, let provider = state.provider,
-                  case let .unavailable(message) = provider.status else { return nil }
-            state.toldUnavailable = true
-            return message
+        let shown = state.withLock { state -> (Int, String)? in
+            guard !state.toldUnavailable, let provider = state.provider else { return nil }
+            switch provider.status {
+            case .ready: return nil
+            case let .unavailable(message): state.toldUnavailable = true; return (2, message)
+            case let .failed(message): state.toldUnavailable = true; return (1, message)
+            }
         }
-        if let message { showMessage(type: 2, message) }
+        if let (type, message) = shown { showMessage(type: type, message) }
     }
 
     /// `window/showMessage` (type 1 error, 2 warning, 3 info).

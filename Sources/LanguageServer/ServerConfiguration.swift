@@ -7,6 +7,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var model: String?
     /// Draft model for speculative decoding (path or manifest name). Nil: the default draft.
     public var draft: String?
+    /// Whether to use a draft model at all (`"draft": false` or `--no-draft` turns it off).
+    public var useDraft = true
+    /// Where models named by manifest name live. Nil: `$AUGUR_MODELS`, else the XDG cache.
+    public var modelsDirectory: String?
     /// Inference threads.
     public var threads: Int = 2
     /// Largest document accepted, in bytes; larger `didOpen`/`didChange` are refused with an error message.
@@ -26,7 +30,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The keys `initializationOptions` may carry, with their JSON types (for messages).
     public static let initializationKeys: [(String, String)] = [
-        ("model", "string"), ("draft", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
+        ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
     ]
 
@@ -56,7 +60,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             switch key {
             case "model": if let s = string() { model = s }
-            case "draft": if let s = string() { draft = s }
+            case "draft":
+                if value == .bool(false) { useDraft = false } else if let s = string() { draft = s; useDraft = true }
+            case "modelsDirectory": if let s = string() { modelsDirectory = s }
             case "threads": if let n = integer(1...256) { threads = n }
             case "maxDocumentBytes": if let n = integer(1...(1 << 34)) { maxDocumentBytes = n }
             case "maxPendingRequests": if let n = integer(1...10_000) { maxPendingRequests = n }

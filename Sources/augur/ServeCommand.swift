@@ -20,6 +20,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Draft model for speculative decoding: a GGUF path or a model name.")
     var draft: String?
 
+    @Flag(name: .long, help: "Don't use a draft model.")
+    var noDraft = false
+
+    @Option(name: .long, help: "Directory of models named by manifest name (default: $AUGUR_MODELS, else ~/.cache/augur/models).")
+    var modelsDir: String?
+
     @Option(name: .long, help: "Inference threads.")
     var threads: Int = 2
 
@@ -65,6 +71,8 @@ struct ServeCommand: ParsableCommand {
         var configuration = ServerConfiguration()
         configuration.model = model
         configuration.draft = draft
+        configuration.useDraft = !noDraft
+        configuration.modelsDirectory = modelsDir
         configuration.threads = threads
         configuration.maxDocumentBytes = maxDocumentBytes
         configuration.maxMessageBytes = maxMessageBytes

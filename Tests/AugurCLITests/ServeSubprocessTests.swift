@@ -8,7 +8,7 @@ import Testing
     let uri = "file:///tmp/project/main.swift"
 
     @Test func editorSession() throws {
-        let augur = try AugurProcess(["serve", "--stdio", "--log-level", "debug"])
+        let augur = try AugurProcess(["serve", "--stdio", "--log-level", "debug", "--models-dir", emptyDirectory()])
         let client = augur.client
         let initialize = try client.initialize()
         #expect(initialize["result"]?["capabilities"]?["positionEncoding"] == "utf-16")
@@ -22,10 +22,12 @@ import Testing
             "textDocument": ["uri": .string(uri)], "position": ["line": 1, "character": 15],
             "context": ["triggerKind": 2],
         ])
-        // No model in this build: an empty answer, never an invented one, and the user is told why once.
-        #expect(completion["result"]?["items"] == [])
+        // The default model isn't downloaded: no invented answer — an error naming the fix, and the user
+        // is told once.
+        #expect(completion["error"]?["code"] == -32803)
+        #expect(completion["error"]?["message"]?.stringValue?.contains("augur models fetch") == true)
         let shown = try client.waitFor("showMessage") { $0["method"] == "window/showMessage" }
-        #expect(shown["params"]?["message"]?.stringValue?.isEmpty == false)
+        #expect(shown["params"]?["message"]?.stringValue?.contains("augur models fetch qwen2.5-coder-1.5b-instruct") == true)
 
         // A request cancelled at once gets exactly one answer: its result or -32800.
         let id = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 1, 15))
@@ -34,7 +36,8 @@ import Testing
         #expect(answer["result"] != nil || answer["error"]?["code"] == -32800)
 
         let menu = try client.call("textDocument/completion", TestClient.positionParams(uri, 2, 1))
-        #expect(menu["result"]?["items"] == [])
+        #expect(menu["error"]?["code"] == -32803)
+        #expect(client.notifications.filter { $0["method"] == "window/showMessage" }.isEmpty)  // only once
 
         #expect(try client.call("shutdown")["result"] == .null)
         client.notify("exit")
@@ -47,7 +50,7 @@ import Testing
     }
 
     @Test func badInputDoesNotBreakTheServer() throws {
-        let augur = try AugurProcess(["serve"])
+        let augur = try AugurProcess(["serve", "--models-dir", emptyDirectory()])
         let client = augur.client
         _ = try client.initialize()
         client.open(uri, "let x = 1\n")
@@ -67,9 +70,9 @@ import Testing
         #expect(outOfRange["error"]?["code"] == -32602)
         #expect(outOfRange["error"]?["message"]?.stringValue?.contains("out of range") == true)
 
-        // Still answering correctly.
+        // Still answering correctly (the error is the missing model's, not a broken server's).
         let ok = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 9))
-        #expect(ok["result"]?["items"] == [])
+        #expect(ok["error"]?["message"]?.stringValue?.contains("augur models fetch") == true)
         #expect(try client.call("augur/stats")["result"]?["openDocuments"] == 1)
 
         client.notify("exit")  // without shutdown
@@ -77,7 +80,7 @@ import Testing
     }
 
     @Test func largeDocumentAndLongMessages() throws {
-        let augur = try AugurProcess(["serve"])
+        let augur = try AugurProcess(["serve", "--models-dir", emptyDirectory()])
         let client = augur.client
         _ = try client.initialize()
         let line = String(repeating: "let value = compute(😀, \"text\") // comment\r\n", count: 1)
@@ -85,7 +88,7 @@ import Testing
         client.open(uri, big)
         let lastLine = 250_000
         let response = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, lastLine, 0), timeout: 30)
-        #expect(response["result"]?["items"] == [])
+        #expect(response["error"]?["code"] == -32803)  // the model is missing; the 11 MB document is fine
         let beyond = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, lastLine + 2, 0), timeout: 30)
         #expect(beyond["error"]?["code"] == -32602)
         _ = try client.call("shutdown")
