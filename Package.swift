@@ -45,11 +45,17 @@ let package = Package(
             name: "ModelStore",
             dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Completions from a local model: FIM prompts, per-document KV caches, decode loop with stop rules.
+        .target(
+            name: "CompletionEngine",
+            dependencies: ["Completion", "Engine", "GGUF", "Tokenizer", "LanguageServer",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer", "ModelStore",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer", "ModelStore", "Completion", "CompletionEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

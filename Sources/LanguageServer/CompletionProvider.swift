@@ -62,10 +62,13 @@ public protocol CompletionProvider: Sendable {
     /// the server shows each once.
     var notices: [String] { get }
     func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion]
+    /// The document was closed: drop whatever is kept for it. Called on the same serial worker as `complete`.
+    func documentClosed(_ uri: String)
 }
 
 extension CompletionProvider {
     public var notices: [String] { [] }
+    public func documentClosed(_ uri: String) {}
 }
 
 /// The provider used when no model can run: answers nothing, and says why.

@@ -62,6 +62,7 @@ extension LanguageServer {
         let uri = try params.object("textDocument").string("uri")
         let existed = documents.withLock { $0.removeValue(forKey: uri) != nil }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was closed"))
+        worker.async { [self] in state.withLock { $0.provider }?.documentClosed(uri) }
         if !existed { throw .invalidParams("didClose for \(uri), which is not open") }
     }
 

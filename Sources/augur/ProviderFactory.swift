@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Completion
+import CompletionEngine
 import GGUF
 import LanguageServer
 import Logging
@@ -5,10 +10,10 @@ import ModelStore
 
 /// Chooses the completion provider for a configuration.
 ///
-/// Resolves the primary and draft models (manifest names or paths) in the model cache. A missing or corrupt
-/// primary makes every completion request fail with a message naming the command that fixes it; the rest
-/// of the server keeps working. A draft that is missing or whose vocabulary differs from the primary's is
-/// refused with a notice and completions go on without it. Augur never invents suggestions.
+/// Resolves the primary and draft models (manifest names or paths) in the model cache and loads the primary.
+/// A missing, corrupt or unloadable primary makes every completion request fail with a message naming the
+/// command that fixes it; the rest of the server keeps working. A draft that is missing or whose vocabulary
+/// differs from the primary's is refused with a notice (speculative decoding will use it once it lands).
 func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger) -> any CompletionProvider {
     let store = ModelStore(directory: configuration.modelsDirectory)
     let primary: ResolvedModel
@@ -28,13 +33,68 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
             notices.append("Augur: not using a draft model: \(error)")
         }
     }
-    logger.info("primary model \(primary.path)\(draft.map { ", draft \($0.path)" } ?? "")")
-    return UnavailableCompletionProvider(
-        status: .unavailable(message: """
-            Augur: the models are in place (\(primary.path)), but this build has no inference engine yet, so it \
-            offers no completions. Update Augur to get them.
-            """),
-        notices: notices)
+    let grammars = loadGrammars(logger: logger, notices: &notices)
+    var options = ModelCompletionProvider.Options()
+    options.maxTokens = configuration.maxTokens
+    options.maxLatencyMs = configuration.maxLatencyMs
+    if let cacheMB = configuration.cacheMB { options.cacheBytes = cacheMB << 20 }
+    do {
+        let provider = try ModelCompletionProvider(modelPath: primary.path, threads: configuration.threads,
+                                                   grammars: grammars, options: options, logger: logger)
+        logger.info("primary model \(primary.path)\(draft.map { ", draft \($0.path) (verified)" } ?? "")")
+        return NoticeAddingProvider(base: provider, extra: notices)
+    } catch {
+        return UnavailableCompletionProvider(status: .failed(message: "Augur: cannot load \(primary.path): \(error)"), notices: notices)
+    }
+}
+
+/// A provider with extra notices to show (the factory's own findings next to the provider's).
+struct NoticeAddingProvider: CompletionProvider {
+    let base: any CompletionProvider
+    let extra: [String]
+    var status: ProviderStatus { base.status }
+    var notices: [String] { extra + base.notices }
+    func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        try base.complete(context, cancellation: cancellation)
+    }
+    func documentClosed(_ uri: String) { base.documentClosed(uri) }
+}
+
+/// The grammars: `$AUGUR_GRAMMARS`, else a `grammars/` folder next to the installed binary's `share/augur`,
+/// else the repository's `grammars/` above the build folder. Broken files are named and skipped.
+func loadGrammars(logger: Logger, notices: inout [String]) -> GrammarRegistry {
+    guard let directory = grammarsDirectory() else {
+        logger.warning("no grammars/ folder found (set AUGUR_GRAMMARS); using the generic grammar for every language")
+        return GrammarRegistry()
+    }
+    let registry = GrammarRegistry(directory: directory)
+    for problem in registry.problems {
+        logger.error("\(problem)")
+        notices.append("Augur: skipped a broken grammar: \(problem)")
+    }
+    logger.debug("loaded \(registry.grammars.count) grammars from \(directory)")
+    return registry
+}
+
+func grammarsDirectory() -> String? {
+    if let env = getenv("AUGUR_GRAMMARS") { return String(cString: env) }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard n > 0 else { return nil }
+    var dir = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    for _ in 0..<6 {
+        guard let slash = dir.lastIndex(of: "/"), slash != dir.startIndex else { return nil }
+        dir = String(dir[..<slash])
+        for candidate in [dir + "/share/augur/grammars", dir + "/grammars"] where isDirectory(candidate) {
+            return candidate
+        }
+    }
+    return nil
+}
+
+private func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }
 
 /// Why a draft model cannot serve a primary.

@@ -1,0 +1,149 @@
+import Completion
+import Engine
+import GGUF
+import LanguageServer
+import Logging
+import Synchronization
+import Tokenizer
+
+/// Completions from a local model: FIM prompt, per-document prefix KV cache (only what changed since the
+/// last request is evaluated), greedy decoding with the grammar-aware stop rules, a time budget, and
+/// cancellation checked between prefill chunks and at every decode step.
+///
+/// The decode loop is the seam where speculative decoding plugs in: `decode` asks for one token at a time
+/// from the primary's logits today.
+public final class ModelCompletionProvider: CompletionProvider, @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Most tokens one completion may generate.
+        public var maxTokens = 128
+        /// Time budget per completion; when it runs out, the complete lines generated so far are returned.
+        public var maxLatencyMs = 1500
+        /// KV-cache budget shared by all documents.
+        public var cacheBytes = 512 << 20
+        /// Prompt tokens evaluated per forward call while prefilling (cancellation is checked between).
+        public var prefillChunk = 64
+
+        public init() {}
+    }
+
+    public let model: Model
+    public let tokenizer: Tokenizer
+    public let grammars: GrammarRegistry
+    public let options: Options
+    public let notices: [String]
+    private let builder: PromptBuilder
+    private let sessions: DocumentSessions
+    private let stopTokens: Set<TokenID>
+    private let logger: Logger
+
+    public var status: ProviderStatus { .ready }
+
+    /// Loads the model at `path` (memory-mapped) and its tokenizer.
+    public init(modelPath: String, threads: Int, grammars: GrammarRegistry, options: Options = Options(),
+                logger: Logger) throws {
+        let file = try GGUFFile(path: modelPath)
+        model = try Model(file: file, threads: threads)
+        tokenizer = try Tokenizer(gguf: file)
+        self.grammars = grammars
+        self.options = options
+        self.logger = logger
+        var notices: [String] = []
+        let template: PromptBuilder.Template
+        do {
+            template = .fim(try tokenizer.fimTokens())
+        } catch {
+            template = .prefixOnly
+            let message = "Augur: \(modelPath) has no fill-in-the-middle tokens; completing from the text before the cursor only"
+            logger.notice("\(message)")
+            notices.append(message)
+        }
+        self.notices = notices
+        builder = PromptBuilder(tokenizer: tokenizer, template: template, windows: PromptBuilder.Windows())
+        let model = self.model
+        sessions = DocumentSessions(budgetBytes: options.cacheBytes) { KVCache(model: model) }
+        var stop = tokenizer.specialTokens.endOfGeneration
+        let special = tokenizer.specialTokens
+        for id in [special.eos, special.eot, special.bos, special.fimPad, special.fimSeparator, special.fimRepo,
+                   special.fimPrefix, special.fimSuffix, special.fimMiddle].compactMap({ $0 }) {
+            stop.insert(id)
+        }
+        stopTokens = stop
+    }
+
+    public func documentClosed(_ uri: String) {
+        sessions.remove(uri)
+    }
+
+    public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        let started = monotonicMilliseconds()
+        let session = sessions.session(for: context.uri)
+        defer { sessions.enforceBudget(keep: context.uri) }
+
+        // Prompt, reusing the evaluated tokens that are still a prefix of it.
+        let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
+        session.windowStart = start
+        let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start)
+        guard !prompt.isEmpty else { return [] }
+        var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
+        if common == prompt.count { common -= 1 }  // the last position's logits are needed again
+        session.truncate(to: common)
+
+        var logits: Logits?
+        var position = common
+        while position < prompt.count {
+            if cancellation.isCancelled { return [] }  // what was evaluated stays cached
+            let end = min(prompt.count, position + options.prefillChunk)
+            logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
+            session.tokens += prompt[position..<end]
+            position = end
+        }
+        guard var logits else { return [] }
+
+        // Decode.
+        let rules = stopRules(for: context)
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        var text = ""
+        var result: String?
+        var generated = 0
+        defer { session.truncate(to: prompt.count) }  // generated tokens never stay in the cache
+        while generated < options.maxTokens {
+            if cancellation.isCancelled { return [] }
+            let next = Sampling.argmax(logits.last)
+            if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { break }
+            generated += 1
+            text += decoder.append(next)
+            if case let .stop(cut) = rules.check(text) { result = cut; break }
+            if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
+                result = rules.truncatedAtLineBoundary(text)
+                logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
+                break
+            }
+            logits = try model.forward(tokens: [next], cache: session.cache, logits: .last)
+            session.tokens.append(next)
+        }
+        if result == nil {
+            text += decoder.finish()
+            // Out of tokens in the middle of a line: keep whole lines only (unless it is all one line).
+            result = generated >= options.maxTokens && text.contains("\n") ? rules.truncatedAtLineBoundary(text) : text
+        }
+        let shaped = rules.finish(result ?? "")
+        guard shaped.insertText.contains(where: { !$0.isWhitespace }) else { return [] }
+        let usesCRLF = context.prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 > context.prefix.startIndex && context.text[$0 - 1] == UInt8(ascii: "\r") } ?? false
+        let insert = usesCRLF ? shaped.insertText.replacing("\n", with: "\r\n") : shaped.insertText
+        let replaceEnd = min(context.text.count, context.cursor + shaped.replacedBytesAfterCursor)
+        return [CompletionSuggestion(insertText: insert, replacing: context.cursor..<replaceEnd)]
+    }
+
+    /// Stop rules for the cursor: they need only the cursor's line and a few lines after it.
+    private func stopRules(for context: CompletionContext) -> StopRules {
+        let grammar = grammars.grammar(languageID: context.languageID, uri: context.uri)
+        let lineStart = context.prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let before = String(decoding: context.text[lineStart..<context.cursor], as: UTF8.self)
+        let suffixEnd = builder.suffixEnd(text: context.text, cursor: context.cursor)
+        let after = String(decoding: context.text[context.cursor..<suffixEnd], as: UTF8.self)
+        return StopRules(prefix: Substring(before), suffix: Substring(after.replacing("\r\n", with: "\n")), grammar: grammar)
+    }
+
+    /// Cached documents and their KV bytes (for stats and tests).
+    public var cacheUsage: (documents: Int, bytes: Int) { (sessions.count, sessions.totalBytes) }
+}
