@@ -42,11 +42,14 @@ let package = Package(
             name: "ModelStore",
             dependencies: ["JSON", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Tokenizers built from GGUF metadata: byte-level BPE (gpt2) and SentencePiece BPE (llama), byte-exact
+        // with llama.cpp; special tokens, FIM ids, streaming detokenizer.
+        .target(name: "Tokenizer", dependencies: ["GGUF"]),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF", "ModelStore",
+                "JSON", "JSONRPC", "LanguageServer", "GGUF", "ModelStore", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +68,11 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
+        .testTarget(
+            name: "TokenizerTests",
+            dependencies: ["Tokenizer", "GGUF", "JSON"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
     ]

@@ -13,6 +13,7 @@ struct Augur: ParsableCommand {
             ServeCommand.self,
             InspectCommand.self,
             ModelsCommand.self,
+            TokenizeCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )
