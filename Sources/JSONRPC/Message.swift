@@ -136,7 +136,7 @@ extension Message {
                 return .failure(.init(id: id, error: .invalidRequest("\"method\" must be a string, not \(rawMethod.kindName)")))
             }
             // `"params": null` is outside JSON-RPC 2.0, but clients send it (e.g. for `shutdown`): read it as absent.
-            let params = object["params"].flatMap { $0.isNull ? nil : $0 }
+            let params: JSON? = object["params"]?.isNull == true ? nil : object["params"]
             if let params, params.objectValue == nil, params.arrayValue == nil {
                 return .failure(.init(id: id, error: .invalidRequest("\"params\" must be an object or an array, not \(params.kindName)")))
             }
