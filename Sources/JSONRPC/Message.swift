@@ -135,7 +135,8 @@ extension Message {
             guard let method = rawMethod.stringValue else {
                 return .failure(.init(id: id, error: .invalidRequest("\"method\" must be a string, not \(rawMethod.kindName)")))
             }
-            let params = object["params"]
+            // `"params": null` is outside JSON-RPC 2.0, but clients send it (e.g. for `shutdown`): read it as absent.
+            let params: JSON? = object["params"]?.isNull == true ? nil : object["params"]
             if let params, params.objectValue == nil, params.arrayValue == nil {
                 return .failure(.init(id: id, error: .invalidRequest("\"params\" must be an object or an array, not \(params.kindName)")))
             }

@@ -8,6 +8,8 @@ import Testing
             == .request(id: .number(7), method: "m", params: .object([:])))
         #expect(try Message.decode(JSON.parse(#"{"jsonrpc":"2.0","id":"x","method":"m"}"#)).get()
             == .request(id: .string("x"), method: "m", params: nil))
+        #expect(try Message.decode(JSON.parse(#"{"jsonrpc":"2.0","id":2,"method":"shutdown","params":null}"#)).get()
+            == .request(id: .number(2), method: "shutdown", params: nil))
         #expect(try Message.decode(JSON.parse(#"{"jsonrpc":"2.0","method":"n","params":[1]}"#)).get()
             == .notification(method: "n", params: [1]))
         #expect(try Message.decode(JSON.parse(#"{"jsonrpc":"2.0","id":1,"result":null}"#)).get()
