@@ -85,5 +85,9 @@ let package = Package(
         ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
+        .testTarget(
+            name: "CompletionEngineTests",
+            dependencies: ["CompletionEngine", "Completion", "LanguageServer", .product(name: "Logging", package: "swift-log")]
+        ),
     ]
 )
