@@ -155,17 +155,17 @@ struct ReferenceTests {
         #expect(r.greedySteps == cases.reduce(0) { $0 + $1.greedyIDs.count })
     }
 
-    @Test("Qwen2.5-Coder-0.5B Q4_K_M matches llama.cpp", .enabled(if: ReferenceData.modelExists(ReferenceData.qwen05)))
+    @Test("Qwen2.5-Coder-0.5B Q4_K_M matches llama.cpp", .enabled(if: ReferenceData.canRun(ReferenceData.qwen05)))
     func qwen05() throws {
         try Self.check(modelFile: ReferenceData.qwen05, fixture: "qwen2.5-coder-0.5b-instruct-q4_k_m.json")
     }
 
-    @Test("Qwen2.5-Coder-1.5B Q4_K_M matches llama.cpp", .enabled(if: ReferenceData.modelExists(ReferenceData.qwen15)))
+    @Test("Qwen2.5-Coder-1.5B Q4_K_M matches llama.cpp", .enabled(if: ReferenceData.canRun(ReferenceData.qwen15)))
     func qwen15() throws {
         try Self.check(modelFile: ReferenceData.qwen15, fixture: "qwen2.5-coder-1.5b-instruct-q4_k_m.json")
     }
 
-    @Test("SmolLM2-135M Q4_1 (llama) matches llama.cpp", .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
+    @Test("SmolLM2-135M Q4_1 (llama) matches llama.cpp", .enabled(if: ReferenceData.canRun(ReferenceData.smollm)))
     func smollm2() throws {
         try Self.check(modelFile: ReferenceData.smollm, fixture: "smollm2-135m-instruct-q4_1.json")
     }
