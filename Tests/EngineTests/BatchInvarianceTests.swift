@@ -6,7 +6,7 @@ import Testing
 @Suite("Batch invariance and KV rollback", .serialized)
 struct EngineBatchInvarianceTests {
     /// Models to run on (those present): SmolLM2 (llama, Q4_1) and the 0.5B (qwen2: Q5_0, Q8_0, Q4_K, Q6_K).
-    static let models = [ReferenceData.smollm, ReferenceData.qwen05].filter(ReferenceData.modelExists)
+    static let models = [ReferenceData.smollm, ReferenceData.qwen05].filter(ReferenceData.canRun)
 
     static func prompt(_ model: Model) throws -> [Int32] {
         let cases = try ReferenceData.cases(fixture: model.config.architecture == "llama"
@@ -87,7 +87,7 @@ struct EngineBatchInvarianceTests {
     }
 
     @Test("Inputs longer than one internal chunk give the same logits as shorter calls",
-          .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
+          .enabled(if: ReferenceData.canRun(ReferenceData.smollm)))
     func chunking() throws {
         let model = try Model(path: ReferenceData.modelPath(ReferenceData.smollm), threads: 2)
         let cases = try ReferenceData.cases(fixture: "smollm2-135m-instruct-q4_1.json")
@@ -106,7 +106,7 @@ struct EngineBatchInvarianceTests {
     }
 
     @Test("Free-running greedy decoding reproduces llama.cpp's ids",
-          .enabled(if: ReferenceData.modelExists(ReferenceData.smollm)))
+          .enabled(if: ReferenceData.canRun(ReferenceData.smollm)))
     func freeRunningGreedy() throws {
         let model = try Model(path: ReferenceData.modelPath(ReferenceData.smollm), threads: 2)
         let reference = try ReferenceData.cases(fixture: "smollm2-135m-instruct-q4_1.json")[0]

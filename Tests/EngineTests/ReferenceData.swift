@@ -104,6 +104,19 @@ enum ReferenceData {
 
     static func modelExists(_ file: String) -> Bool { access(modelPath(file), R_OK) == 0 }
 
+    /// Whether this is an optimized build: debug inference is 10–100× slower, so model tests run only in
+    /// `swift test -c release` (or with `AUGUR_MODEL_TESTS=1`).
+    static var optimizedBuild: Bool {
+        #if DEBUG
+        return getenv("AUGUR_MODEL_TESTS") != nil
+        #else
+        return true
+        #endif
+    }
+
+    /// A model test runs when the model is in the cache and the build is optimized.
+    static func canRun(_ file: String) -> Bool { optimizedBuild && modelExists(file) }
+
     static let qwen05 = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
     static let qwen15 = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
     static let smollm = "SmolLM2-135M-Instruct.Q4_1.gguf"

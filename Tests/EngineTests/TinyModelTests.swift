@@ -33,7 +33,7 @@ struct TinyModelTests {
     }
 
     /// Writes the model; returns its path and the weights by name (row-major `[rows][columns]`).
-    static func write(arch: String, shape s: Shape, tied: Bool, ropeScale: Float? = nil) throws -> (String, [String: [Float]]) {
+    static func write(arch: String, shape s: Shape, tied: Bool, ropeScale: Float? = nil, tag: String) throws -> (String, [String: [Float]]) {
         var writer = GGUFWriter()
         var random = Random(state: arch == "qwen2" ? 7 : 11)
         var weights: [String: [Float]] = [:]
@@ -75,7 +75,7 @@ struct TinyModelTests {
             add(p + "ffn_up.weight", [s.embd, s.ff], 0.3)
             add(p + "ffn_down.weight", [s.ff, s.embd], 0.3)
         }
-        let path = "/tmp/augur-tiny-\(arch)-\(tied)-\(ropeScale ?? 1)-\(getpid()).gguf"
+        let path = "/tmp/augur-tiny-\(tag)-\(arch)-\(tied)-\(ropeScale ?? 1)-\(getpid()).gguf"
         try writer.write(to: path)
         return (path, weights)
     }
@@ -152,7 +152,7 @@ struct TinyModelTests {
     func matchesReference(arch: String, tied: Bool, ropeScale: Double) throws {
         let shape = Shape()
         let (path, weights) = try Self.write(arch: arch, shape: shape, tied: tied,
-                                             ropeScale: ropeScale == 1 ? nil : Float(ropeScale))
+                                             ropeScale: ropeScale == 1 ? nil : Float(ropeScale), tag: "reference")
         defer { unlink(path) }
         let model = try Model(path: path, threads: 2)
         #expect(model.tiedOutput == tied)
@@ -182,7 +182,7 @@ struct TinyModelTests {
         defer { unlink(path) }
         #expect(throws: EngineError.self) { try Model(path: path) }
 
-        let (good, _) = try Self.write(arch: "llama", shape: Shape(), tied: true)
+        let (good, _) = try Self.write(arch: "llama", shape: Shape(), tied: true, tag: "config")
         defer { unlink(good) }
         let file = try GGUFFile(path: good)
         #expect(try ModelConfig(file: file).headDim == 8)
