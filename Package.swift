@@ -48,7 +48,7 @@ let package = Package(
         // Completions from a local model: FIM prompts, per-document KV caches, decode loop with stop rules.
         .target(
             name: "CompletionEngine",
-            dependencies: ["Completion", "Engine", "GGUF", "Tokenizer", "LanguageServer",
+            dependencies: ["Completion", "Engine", "GGUF", "JSON", "Tokenizer", "LanguageServer",
                            .product(name: "Logging", package: "swift-log")]
         ),
         // The `augur` command-line tool.
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
         .testTarget(
             name: "CompletionEngineTests",
-            dependencies: ["CompletionEngine", "Completion", "LanguageServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Completion
+import JSON
 import Engine
 import GGUF
 import LanguageServer
@@ -22,6 +23,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         public var cacheBytes = 512 << 20
         /// Prompt tokens evaluated per forward call while prefilling (cancellation is checked between).
         public var prefillChunk = 64
+        /// The same for warm-up, smaller so a request waits less for the chunk in flight.
+        public var warmUpChunk = 16
 
         public init() {}
     }
@@ -35,6 +38,29 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     private let sessions: DocumentSessions
     private let stopTokens: Set<TokenID>
     private let logger: Logger
+    private let counters = Mutex(Counters())
+
+    struct Counters {
+        var reusedTokens = 0
+        var prefilledTokens = 0
+        var generatedTokens = 0
+        var decodeMilliseconds = 0.0
+    }
+
+    /// Token counters for `augur/stats`: prompt tokens reused from the cache vs evaluated, tokens generated
+    /// and the decode rate.
+    public var statistics: JSON {
+        counters.withLock { c in
+            [
+                "promptTokensReused": .int(c.reusedTokens),
+                "promptTokensPrefilled": .int(c.prefilledTokens),
+                "tokensGenerated": .int(c.generatedTokens),
+                "decodeTokensPerSecond": c.decodeMilliseconds > 0 ? .double(Double(c.generatedTokens) * 1000 / c.decodeMilliseconds) : .null,
+                "cachedDocuments": .int(sessions.count),
+                "cacheBytes": .int(sessions.totalBytes),
+            ]
+        }
+    }
 
     public var status: ProviderStatus { .ready }
 
@@ -74,32 +100,53 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         sessions.remove(uri)
     }
 
-    public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
-        let started = monotonicMilliseconds()
+    public func warmUp(_ context: CompletionContext, cancellation: CancellationToken) {
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
+        do {
+            _ = try prefill(context, session: session, chunk: options.warmUpChunk, cancellation: cancellation)
+        } catch {
+            logger.debug("warm-up of \(context.uri) failed: \(error)")
+        }
+    }
 
-        // Prompt, reusing the evaluated tokens that are still a prefix of it.
+    /// Brings the session's cache up to the prompt for `context`, evaluating only what differs from the
+    /// tokens already cached, in chunks with a cancellation check between them. Returns the prompt and the
+    /// logits after its last token (nil when cancelled: what was evaluated stays cached).
+    private func prefill(_ context: CompletionContext, session: DocumentSession, chunk: Int,
+                         cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?) {
         let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
         session.windowStart = start
         let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start)
-        guard !prompt.isEmpty else { return [] }
+        guard !prompt.isEmpty else { return (prompt, nil) }
         var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
         if common == prompt.count { common -= 1 }  // the last position's logits are needed again
         session.truncate(to: common)
-
+        counters.withLock { $0.reusedTokens += common; $0.prefilledTokens += prompt.count - common }
         var logits: Logits?
         var position = common
         while position < prompt.count {
-            if cancellation.isCancelled { return [] }  // what was evaluated stays cached
-            let end = min(prompt.count, position + options.prefillChunk)
+            if cancellation.isCancelled { return (prompt, nil) }
+            let end = min(prompt.count, position + chunk)
             logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
             session.tokens += prompt[position..<end]
             position = end
         }
-        guard var logits else { return [] }
+        return (prompt, logits)
+    }
 
-        // Decode.
+    public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        let started = monotonicMilliseconds()
+        let session = sessions.session(for: context.uri)
+        defer { sessions.enforceBudget(keep: context.uri) }
+        let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk, cancellation: cancellation)
+        guard var logits = prefilled else { return [] }
+        let decodeStarted = monotonicMilliseconds()
+        defer {
+            let ms = monotonicMilliseconds() - decodeStarted
+            counters.withLock { $0.decodeMilliseconds += ms }
+        }
+
         let rules = stopRules(for: context)
         var decoder = StreamingDecoder(tokenizer: tokenizer)
         var text = ""
@@ -120,6 +167,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             }
             logits = try model.forward(tokens: [next], cache: session.cache, logits: .last)
             session.tokens.append(next)
+            counters.withLock { $0.generatedTokens += 1 }
         }
         if result == nil {
             text += decoder.finish()

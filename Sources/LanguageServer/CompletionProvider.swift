@@ -1,3 +1,5 @@
+import JSON
+
 /// What a completion provider sees: an immutable snapshot of the document and the cursor.
 public struct CompletionContext: Sendable {
     public enum Trigger: Sendable, Equatable {
@@ -64,11 +66,19 @@ public protocol CompletionProvider: Sendable {
     func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion]
     /// The document was closed: drop whatever is kept for it. Called on the same serial worker as `complete`.
     func documentClosed(_ uri: String)
+    /// The document changed and has been quiet for a moment: prepare what a completion at `context.cursor`
+    /// would need (prefill the model's cache), stopping as soon as `cancellation` is set. Lowest priority:
+    /// a completion request cancels it. Called on the same serial worker as `complete`.
+    func warmUp(_ context: CompletionContext, cancellation: CancellationToken)
+    /// The provider's own counters for `augur/stats` (nil: none).
+    var statistics: JSON { get }
 }
 
 extension CompletionProvider {
     public var notices: [String] { [] }
     public func documentClosed(_ uri: String) {}
+    public func warmUp(_ context: CompletionContext, cancellation: CancellationToken) {}
+    public var statistics: JSON { .null }
 }
 
 /// The provider used when no model can run: answers nothing, and says why.

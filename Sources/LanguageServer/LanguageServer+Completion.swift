@@ -46,6 +46,9 @@ extension LanguageServer {
                    error: .contentModified("superseded by completion request \(request.id)"))
         let token = CancellationToken()
         let admitted = state.withLock { state -> Bool in
+            // A request outranks warm-up: stop it at its next check.
+            state.warmUpToken?.cancel(.superseded)
+            state.warmUpToken = nil
             state.stats.completionRequests += 1
             guard state.jobs.count < state.configuration.maxPendingRequests else {
                 state.stats.rejectedBusy += 1

@@ -1,3 +1,4 @@
+import Dispatch
 import JSON
 import JSONRPC
 
@@ -56,6 +57,52 @@ extension LanguageServer {
         state.withLock { $0.stats.documentChanges += 1 }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded,
                    error: .contentModified("document \(uri) changed (now version \(newVersion))"))
+        // Where the user is typing: the end of the last edit (the text before its start is unchanged).
+        if let last = changes.last, let range = last.range,
+           let document = documents.withLock({ $0[uri] }),
+           let start = try? document.offset(of: range.start, encoding: encoding) {
+            scheduleWarmUp(uri: uri, cursor: min(document.bytes.count, start + last.text.utf8.count))
+        } else {
+            cancelWarmUp()
+        }
+    }
+
+    /// After the document has been quiet for `warmUpDelay`, asks the provider (on the worker, lowest
+    /// priority) to prefill for a cursor at `cursor`. Any later edit or completion request cancels it.
+    func scheduleWarmUp(uri: String, cursor: Int) {
+        let generation = state.withLock { state -> UInt64 in
+            state.warmUpGeneration += 1
+            state.warmUpToken?.cancel(.superseded)
+            state.warmUpToken = nil
+            return state.warmUpGeneration
+        }
+        timers.asyncAfter(deadline: .now() + warmUpDelay) { [self] in
+            let token = CancellationToken()
+            let current = state.withLock { state -> Bool in
+                guard state.warmUpGeneration == generation, state.jobs.isEmpty, state.phase == .running else { return false }
+                state.warmUpToken = token
+                return true
+            }
+            guard current, let document = documents.withLock({ $0[uri] }) else { return }
+            let context = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
+                                            text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
+            worker.async { [self] in
+                guard !token.isCancelled, let provider = state.withLock({ $0.provider }), provider.status == .ready else { return }
+                provider.warmUp(context, cancellation: token)
+                state.withLock { state in
+                    if state.warmUpToken === token { state.warmUpToken = nil }
+                    if !token.isCancelled { state.stats.warmUps += 1 }
+                }
+            }
+        }
+    }
+
+    func cancelWarmUp() {
+        state.withLock { state in
+            state.warmUpGeneration += 1
+            state.warmUpToken?.cancel(.superseded)
+            state.warmUpToken = nil
+        }
     }
 
     func didClose(_ params: Params) throws(ResponseError) {

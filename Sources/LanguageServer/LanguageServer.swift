@@ -30,6 +30,10 @@ public final class LanguageServer: MessageHandler {
         var toldUnavailable = false
         var jobs: [RequestID: Job] = [:]
         var stats = ServerStats()
+        /// Bumped by every edit; a scheduled warm-up runs only if no edit came after it.
+        var warmUpGeneration: UInt64 = 0
+        /// The warm-up queued or running, cancelled by any completion request or edit.
+        var warmUpToken: CancellationToken?
     }
 
     public static let name = "augur"
@@ -41,6 +45,10 @@ public final class LanguageServer: MessageHandler {
     let documents = Mutex<[String: TextDocument]>([:])
     let providerFactory: @Sendable (ServerConfiguration) -> any CompletionProvider
     let worker = DispatchQueue(label: "augur.completion", qos: .userInitiated)
+    /// Debounces warm-ups before they go to the worker.
+    let timers = DispatchQueue(label: "augur.warm-up-timer")
+    /// How long the document must be quiet before its new text is prefilled.
+    let warmUpDelay = DispatchTimeInterval.milliseconds(250)
     /// Requests we sent to the client, waiting for their responses.
     let outgoing = Mutex<[RequestID: DispatchSemaphore]>([:])
     private let exitCode = Atomic<Int32>(-1)
@@ -271,7 +279,10 @@ public final class LanguageServer: MessageHandler {
 
     private func statsJSON() -> JSON {
         let openDocuments = documents.withLock { $0.count }
-        return state.withLock { $0.stats.json(openDocuments: openDocuments, inFlight: $0.jobs.count) }
+        let (base, provider) = state.withLock { ($0.stats.json(openDocuments: openDocuments, inFlight: $0.jobs.count), $0.provider) }
+        guard case var .object(members) = base else { return base }
+        members["provider"] = provider?.statistics ?? .null
+        return .object(members)
     }
 
     // MARK: - Cancellation

@@ -12,6 +12,8 @@ struct ServerStats: Sendable {
     var errors = 0
     var documentsOpened = 0
     var documentChanges = 0
+    /// Warm-ups that ran to the end (not cancelled).
+    var warmUps = 0
     /// Latencies of answered completions, milliseconds (most recent 1,000).
     var latenciesMs: [Double] = []
 
@@ -39,6 +41,7 @@ struct ServerStats: Sendable {
             "errors": .int(errors),
             "documentsOpened": .int(documentsOpened),
             "documentChanges": .int(documentChanges),
+            "warmUps": .int(warmUps),
             "openDocuments": .int(openDocuments),
             "inFlight": .int(inFlight),
             "latencyMs": [

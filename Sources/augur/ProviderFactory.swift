@@ -4,6 +4,7 @@ import Glibc
 import Completion
 import CompletionEngine
 import GGUF
+import JSON
 import LanguageServer
 import Logging
 import ModelStore
@@ -58,6 +59,8 @@ struct NoticeAddingProvider: CompletionProvider {
         try base.complete(context, cancellation: cancellation)
     }
     func documentClosed(_ uri: String) { base.documentClosed(uri) }
+    func warmUp(_ context: CompletionContext, cancellation: CancellationToken) { base.warmUp(context, cancellation: cancellation) }
+    var statistics: JSON { base.statistics }
 }
 
 /// The grammars: `$AUGUR_GRAMMARS`, else a `grammars/` folder next to the installed binary's `share/augur`,

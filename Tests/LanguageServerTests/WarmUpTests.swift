@@ -1,0 +1,71 @@
+import Dispatch
+import JSON
+import LanguageServer
+import LSPTestSupport
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Records warm-ups; each blocks until cancelled or `release` is signalled.
+final class WarmUpProvider: CompletionProvider {
+    let warmUps = Mutex<[(cursor: Int, text: String)]>([])
+    let started = DispatchSemaphore(value: 0)
+    let cancelled = Mutex<Int>(0)
+    let blocks: Bool
+
+    init(blocks: Bool) { self.blocks = blocks }
+
+    var status: ProviderStatus { .ready }
+
+    func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        [CompletionSuggestion(insertText: "x", replacing: context.cursor..<context.cursor)]
+    }
+
+    func warmUp(_ context: CompletionContext, cancellation: CancellationToken) {
+        warmUps.withLock { $0.append((context.cursor, String(decoding: context.text, as: UTF8.self))) }
+        started.signal()
+        guard blocks else { return }
+        let deadline = monotonicSeconds() + 10
+        while !cancellation.isCancelled && monotonicSeconds() < deadline { usleep(1000) }
+        if cancellation.isCancelled { cancelled.withLock { $0 += 1 } }
+    }
+}
+
+@Suite struct WarmUpTests {
+    let uri = "file:///w.swift"
+
+    @Test func quietDocumentIsWarmedAtTheEditPoint() throws {
+        let provider = WarmUpProvider(blocks: false)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        client.open(uri, "let a = 1\nlet b = \n")
+        client.change(uri, version: 2, range: ((1, 8), (1, 8)), text: "2")
+        client.change(uri, version: 3, range: ((1, 9), (1, 9)), text: "😀")
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        let warmUps = provider.warmUps.withLock { $0 }
+        // Debounced: one warm-up for the two quick edits, at the end of the last one.
+        #expect(warmUps.count == 1)
+        #expect(warmUps.first?.text == "let a = 1\nlet b = 2😀\n")
+        #expect(warmUps.first?.cursor == 10 + 9 + 4)
+        let stats = try client.call("augur/stats")
+        #expect(stats["result"]?["warmUps"] == 1)
+    }
+
+    @Test func requestCancelsRunningWarmUp() throws {
+        let provider = WarmUpProvider(blocks: true)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        client.open(uri, "func f() {\n}\n")
+        client.change(uri, version: 2, range: ((0, 10), (0, 10)), text: "\n    ")
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        let started = monotonicSeconds()
+        let response = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 1, 4))
+        #expect(response["result"]?["items"]?[0]?["insertText"] == "x")
+        #expect(monotonicSeconds() - started < 5)  // not held up by the 10 s warm-up
+        #expect(provider.cancelled.withLock { $0 } == 1)
+    }
+}
