@@ -104,16 +104,17 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
         do {
-            _ = try prefill(context, session: session, chunk: options.warmUpChunk, cancellation: cancellation)
+            _ = try prefill(context, session: session, chunk: options.warmUpChunk, deadline: nil, cancellation: cancellation)
         } catch {
             logger.debug("warm-up of \(context.uri) failed: \(error)")
         }
     }
 
     /// Brings the session's cache up to the prompt for `context`, evaluating only what differs from the
-    /// tokens already cached, in chunks with a cancellation check between them. Returns the prompt and the
-    /// logits after its last token (nil when cancelled: what was evaluated stays cached).
-    private func prefill(_ context: CompletionContext, session: DocumentSession, chunk: Int,
+    /// tokens already cached, in chunks with a cancellation and deadline check between them. Returns the
+    /// prompt and the logits after its last token (nil when cancelled or out of time: what was evaluated
+    /// stays cached, so the next request continues from there instead of starting over).
+    private func prefill(_ context: CompletionContext, session: DocumentSession, chunk: Int, deadline: Double?,
                          cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?) {
         let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
         session.windowStart = start
@@ -127,6 +128,11 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var position = common
         while position < prompt.count {
             if cancellation.isCancelled { return (prompt, nil) }
+            // Out of time: stop, but only after making progress (at least one chunk per request).
+            if let deadline, position > common, monotonicMilliseconds() > deadline {
+                logger.debug("prefill of \(context.uri) out of time at \(position)/\(prompt.count) tokens; continuing next request")
+                return (prompt, nil)
+            }
             let end = min(prompt.count, position + chunk)
             logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
             session.tokens += prompt[position..<end]
@@ -139,7 +145,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let started = monotonicMilliseconds()
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
-        let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk, cancellation: cancellation)
+        let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk,
+                                              deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
         guard var logits = prefilled else { return [] }
         let decodeStarted = monotonicMilliseconds()
         defer {

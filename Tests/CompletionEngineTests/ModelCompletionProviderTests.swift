@@ -112,6 +112,28 @@ struct QwenCompletionTests {
         #expect(provider.statistics["promptTokensReused"]?.intValue == before - 1)
     }
 
+    /// A prompt too long for the time budget is prefilled across requests: each answers (empty) in time and
+    /// keeps what it evaluated, until the cache is warm.
+    @Test func slowPrefillContinuesOnTheNextRequest() throws {
+        let provider = try makeProvider(qwenSmall, maxLatencyMs: 1)
+        let body = (0..<40).map { "    value_\($0) = compute(\($0), scale=\($0 * 3))" }.joined(separator: "\n")
+        let c = context("def build():\n\(body)\n    return ‸\n", uri: "file:///t/slow.py", language: "python")
+        var reusedPerRequest: [Int] = []
+        var total = 0
+        for _ in 0..<4 {
+            let answer = try provider.complete(c, cancellation: CancellationToken())
+            #expect(answer.isEmpty)  // out of time before the prompt was complete
+            let now = provider.statistics["promptTokensReused"]?.intValue ?? 0
+            reusedPerRequest.append(now - total)
+            total = now
+        }
+        // Each request starts from everything the previous ones evaluated.
+        #expect(reusedPerRequest[0] == 0)
+        #expect(reusedPerRequest[1] > 0)
+        #expect(reusedPerRequest[2] > reusedPerRequest[1])
+        #expect(reusedPerRequest[3] > reusedPerRequest[2])
+    }
+
     @Test func cancelledRequestAnswersNothing() throws {
         let token = CancellationToken()
         token.cancel(.clientCancelled)
