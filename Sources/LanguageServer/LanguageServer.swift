@@ -72,6 +72,7 @@ public final class LanguageServer: MessageHandler {
     /// Serves until `exit` or the end of input. Returns the process exit code: 0 after `shutdown`, else 1.
     public func run() -> Int32 {
         let end = connection.run(handler: self)
+        cancelWarmUp()
         cancelAllJobs(reason: .shutdown, error: .requestCancelled("server exiting"))
         let code = exitCode.load(ordering: .acquiring)
         if code >= 0 { return code }
@@ -103,6 +104,7 @@ public final class LanguageServer: MessageHandler {
             request.reply(.invalidRequest("server is shut down: only \"exit\" is accepted"))
         case (.running, "shutdown"):
             state.withLock { $0.phase = .shutDown }
+            cancelWarmUp()
             cancelAllJobs(reason: .shutdown, error: .requestCancelled("server shutting down"))
             request.reply(.null)
         case (.running, "textDocument/inlineCompletion"):
