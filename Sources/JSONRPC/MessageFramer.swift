@@ -130,7 +130,8 @@ public struct MessageFramer: Sendable {
         }
         scanFrom = max(scanFrom, start)
         guard let (headerEnd, bodyStart) = findHeaderTerminator() else {
-            if buffer.count - start > maxHeaderBytes {
+            // A header of at most `maxHeaderBytes` has its terminator (≤ 3 bytes) complete by then.
+            if buffer.count - start > maxHeaderBytes + 3 {
                 // Drop the garbage but keep a possible partial terminator at the end.
                 start = buffer.count - 3
                 scanFrom = start

@@ -112,6 +112,25 @@ private func bodies(_ events: [MessageFramer.Event]) -> [String] {
         #expect(bodies(events).last == "[]")
     }
 
+    /// A header exactly at the limit is accepted whether its terminator arrives with it or later (found by
+    /// fuzzing: the split case counted the terminator against the limit).
+    @Test(arguments: [1, 2, 3, 4, 7, 1000])
+    func headerAtTheLimitIsAcceptedInAnySplit(chunk: Int) {
+        // The header counts up to the blank line's first line feed: 63 bytes + the last line's "\r".
+        let header = "Content-Length: 2\r\nX-Pad: " + String(repeating: "p", count: 63 - 26)
+        #expect(header.utf8.count == 63)
+        let stream = Array((header + "\r\n\r\n{}").utf8)
+        var framer = MessageFramer(maxHeaderBytes: 64)
+        var events: [MessageFramer.Event] = []
+        var i = 0
+        while i < stream.count {
+            framer.append(stream[i..<min(i + chunk, stream.count)])
+            events += drain(&framer)
+            i += chunk
+        }
+        #expect(bodies(events) == ["{}"])
+    }
+
     @Test func endOfInputMidMessageIsDetectable() {
         var framer = MessageFramer()
         framer.append(Array("Content-Length: 10\r\n\r\n{\"a\"".utf8))
