@@ -100,7 +100,9 @@ public final class GGUFFile: Sendable {
     // MARK: - Mapping
 
     private static func map(path: String) throws(GGUFFile.Error) -> UnsafeRawBufferPointer {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) named like a model must not block until a writer
+        // appears; the regular-file check below refuses it. It changes nothing for regular files.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: systemError()) }
         defer { close(fd) }
         var info = stat()

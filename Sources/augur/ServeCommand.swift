@@ -58,7 +58,17 @@ struct ServeCommand: ParsableCommand {
         let protocolOutput = dup(STDOUT_FILENO)
         guard protocolOutput >= 0 else { throw ValidationError("cannot duplicate stdout") }
         dup2(STDERR_FILENO, STDOUT_FILENO)
+        // A client that stops reading makes our writes fail with EPIPE (handled: `onOutputClosed` below)
+        // instead of killing us silently with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        // SIGTERM (the editor or the system stopping us) ends the process at once, even in the middle of a
+        // forward pass, saying why on stderr (only async-signal-safe calls here). Nothing needs flushing:
+        // protocol output is written unbuffered, the model is mapped read-only and no file is written.
+        signal(SIGTERM) { _ in
+            let message: StaticString = "augur: received SIGTERM; exiting\n"
+            _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+            _exit(128 + SIGTERM)
+        }
 
         let level = logLevel
         LoggingSystem.bootstrap { label in

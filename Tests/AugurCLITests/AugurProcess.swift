@@ -50,9 +50,18 @@ final class AugurProcess {
 
     var stderr: String { stderrData.text }
 
+    private var outputClosed = false
+
+    /// Stops reading the server's output: closes our end of its stdout pipe (once).
+    func closeOutput() {
+        guard !outputClosed else { return }
+        outputClosed = true
+        close(client.output)
+    }
+
     deinit {
         client.closeInput()
-        close(client.output)
+        closeOutput()
         if process.isRunning { process.terminate(); process.waitUntilExit() }
         stderrPipe.fileHandleForReading.readabilityHandler = nil
     }
