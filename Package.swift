@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "augur", targets: ["augur"]),
         // The library layers, for the fuzzing package in `Fuzz/` (and embedders).
-        .library(name: "AugurCore", targets: ["JSON", "JSONRPC", "LanguageServer", "GGUF"]),
+        .library(name: "AugurCore", targets: ["JSON", "JSONRPC", "LanguageServer", "GGUF", "Tokenizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -99,7 +99,7 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
 
         if getuid() != 0 {
             let file = emptyDirectory() + "/locked.gguf"
-            FileManager.default.createFile(atPath: file, contents: Data("GGUF".utf8), attributes: [.posixPermissions: 0])
+            _ = FileManager.default.createFile(atPath: file, contents: Data("GGUF".utf8), attributes: [.posixPermissions: 0])
             let denied = try completionError(model: file)
             #expect(denied.contains("ermission denied"), "\(denied)")
         }
@@ -115,11 +115,11 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
 
     @Test func modelFileNotGGUF() throws {
         let path = emptyDirectory() + "/readme.gguf"
-        FileManager.default.createFile(atPath: path, contents: Data(String(repeating: "This is not a model.\n", count: 100).utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(String(repeating: "This is not a model.\n", count: 100).utf8))
         let message = try completionError(model: path)
         #expect(message.contains(path) && message.lowercased().contains("magic"), "\(message)")
         let empty = emptyDirectory() + "/empty.gguf"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(try completionError(model: empty).contains(empty))
     }
 
@@ -129,7 +129,7 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         let data = try Data(contentsOf: URL(fileURLWithPath: smolLM), options: .mappedIfSafe)
         for keep in [data.count / 2, 100_000, 1000] {
             let path = emptyDirectory() + "/truncated.gguf"
-            FileManager.default.createFile(atPath: path, contents: data.prefix(keep))
+            _ = FileManager.default.createFile(atPath: path, contents: data.prefix(keep))
             let message = try completionError(model: path)
             #expect(message.contains(path) && message.lowercased().contains("truncated") || message.contains("out of"),
                     "\(keep) bytes: \(message)")

@@ -17,6 +17,7 @@ let targets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
     "edits": fuzzEdits,
     "server": fuzzServer,
     "gguf": fuzzGGUF,
+    "tokenizer": fuzzTokenizer,
 ]
 
 nonisolated(unsafe) var selected: (UnsafeRawBufferPointer) -> Void = { _ in }
