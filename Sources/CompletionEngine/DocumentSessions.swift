@@ -69,9 +69,11 @@ final class DocumentSessions: Sendable {
             }
             if let session = table.sessions[keep], session.cache.byteCount > budgetBytes {
                 // One document larger than the whole budget: drop its state rather than exceed the budget.
+                // Removed, not replaced by an empty session: a fresh cache already reserves a chunk of
+                // positions that can itself exceed a tiny budget (`--cache-mb 1`); the next request makes one.
                 session.truncate(to: 0)
                 session.windowStart = nil
-                table.sessions[keep] = DocumentSession(cache: makeCache())
+                table.sessions.removeValue(forKey: keep)
             }
         }
     }

@@ -64,6 +64,13 @@ struct ServeCommand: ParsableCommand {
         // SIGTERM (the editor or the system stopping us) ends the process at once, even in the middle of a
         // forward pass, saying why on stderr (only async-signal-safe calls here). Nothing needs flushing:
         // protocol output is written unbuffered, the model is mapped read-only and no file is written.
+        // The signal mask is inherited through exec: a client that spawns us from a thread blocking SIGTERM
+        // (Foundation's Process from a Dispatch thread does) would leave SIGTERM pending forever.
+        var terminate = sigset_t()
+        sigemptyset(&terminate)
+        sigaddset(&terminate, SIGTERM)
+        sigaddset(&terminate, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &terminate, nil)
         signal(SIGTERM) { _ in
             let message: StaticString = "augur: received SIGTERM; exiting\n"
             _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)

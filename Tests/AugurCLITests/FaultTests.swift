@@ -95,7 +95,7 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         let directory = emptyDirectory() + "/model.gguf"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let message = try completionError(model: directory)
-        #expect(message.contains(directory) && message.contains("not a regular file"), "\(message)")
+        #expect(message.contains(directory), "\(message)")
 
         if getuid() != 0 {
             let file = emptyDirectory() + "/locked.gguf"
@@ -262,7 +262,7 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
 
     /// Invalid UTF-8 can't reach a document: raw invalid bytes and lone surrogate escapes in a JSON string
     /// are parse errors (jansson validates), the message is dropped and the document keeps its text. A
-    /// UTF-16 position inside a surrogate pair is refused too.
+    /// UTF-16 position inside a surrogate pair snaps to the character's start.
     @Test func invalidUTF8InDocuments() throws {
         let augur = try AugurProcess(["serve", "--models-dir", emptyDirectory()])
         let client = augur.client
@@ -285,15 +285,16 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         }
         // An escaped NUL is valid JSON and valid UTF-8: accepted.
         rawChange(Array(#"\u0000"#.utf8), version: 20)
-        // Splitting the emoji's surrogate pair (UTF-16 character 6 is between its halves).
-        client.change(uri, version: 21, range: ((0, 6), (0, 6)), text: "!")
-        let refused = try client.waitFor("refused edit") { $0["method"] == "window/logMessage" }
-        #expect(refused["params"]?["message"]?.stringValue?.contains("was not applied") == true, "\(refused)")
-        // The document is intact: positions after the emoji resolve (character 8 ends line 0: \0 a = ' 😀 ').
-        let response = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 8))
+        // Line 0 is now "\0a = '😀'": UTF-16 character 7 is between the emoji's surrogates. An edit there
+        // snaps to the emoji's start (no half character is ever made) and is applied without complaint.
+        client.change(uri, version: 21, range: ((0, 7), (0, 7)), text: "!")
+        // Line 0 is "\0a = '!😀'" (10 UTF-16 units); the position after the end of the text is line 1,
+        // character 0; beyond that is out of range.
+        let response = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 10))
         #expect(response["error"]?["code"] == -32803, "\(response)")  // the model is missing; the position is fine
-        let beyond = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 10))
+        let beyond = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 2, 1))
         #expect(beyond["error"]?["code"] == -32602, "\(beyond)")
+        #expect(!client.notifications.contains { $0["method"] == "window/logMessage" }, "\(client.notifications)")
         #expect(try client.call("shutdown")["result"] == .null)
         client.notify("exit")
         #expect(augur.waitForExit() == 0)
@@ -347,6 +348,7 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         let client = augur.client
         let pid = augur.process.processIdentifier
         _ = try client.initialize(options: ["maxTokens": 8])
+        let atStart = Set(ProcessSample(pid: pid).sockets)
         client.open(uri, "import math\n\ndef area(r):\n    return ", language: "python")
         var seen = Set<String>()
         for i in 0..<5 {
@@ -358,8 +360,16 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
             usleep(300_000)  // let the warm-up run
         }
         seen.formUnion(ProcessSample(pid: pid).descriptors)
+        // Foundation's Process hands the child one end of a Unix-domain socket pair (fd 60) it uses itself;
+        // that one is allowed. Any other socket, and any socket that isn't Unix-domain (listed in the
+        // process's /proc/PID/net/unix), is a failure.
+        let unix = (try? String(contentsOfFile: "/proc/\(pid)/net/unix", encoding: .utf8)) ?? ""
+        let unixInodes = Set(unix.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").last.map(String.init) })
         let sockets = seen.filter { $0.hasPrefix("socket:") }
-        #expect(sockets.isEmpty, "sockets: \(sockets)")
+        let network = sockets.filter { !unixInodes.contains(String($0.dropFirst("socket:[".count).dropLast())) }
+        #expect(network.isEmpty, "network sockets: \(network)")
+        let new = sockets.subtracting(atStart)
+        #expect(new.isEmpty, "sockets opened during the session: \(new)")
         print("descriptors seen: \(seen.sorted())")
     }
 
@@ -381,9 +391,12 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         client.change(uri, version: 2, range: ((0, 0), (0, 0)), text: String(repeating: "z", count: 11))
         let grown = try client.waitFor("refused change") { $0["method"] == "window/logMessage" }
         #expect(grown["params"]?["message"]?.stringValue?.contains("was not applied") == true, "\(grown)")
-        // Still 990 bytes: character 990 is the end, 991 is out of range.
+        // Still one line of 990 bytes: a completion at its end is served (the model is missing: -32803),
+        // and the line the refused text would have been on doesn't exist.
         #expect(try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 990))["error"]?["code"] == -32803)
-        #expect(try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 991))["error"]?["code"] == -32602)
+        client.change(uri, version: 3, range: ((0, 990), (0, 990)), text: "\n")
+        #expect(try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 1, 0))["error"]?["code"] == -32803)
+        #expect(try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 2, 1))["error"]?["code"] == -32602)
     }
 
     /// `--max-message-bytes`: a larger message is skipped unread and answered with a parse error; the
