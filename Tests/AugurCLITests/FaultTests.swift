@@ -28,6 +28,8 @@ let canDecodeWithSmol = optimizedBuild && hasSmol
 /// Descriptors, threads and resident memory of a running process, from /proc.
 struct ProcessSample: CustomStringConvertible {
     let rssKB: Int
+    /// Resident anonymous memory (heap, KV caches), without the model's file-backed pages.
+    let anonKB: Int
     let threads: Int
     let descriptors: [String]
 
@@ -39,6 +41,7 @@ struct ProcessSample: CustomStringConvertible {
                 .trimmingCharacters(in: .whitespaces) ?? "") ?? -1
         }
         rssKB = field("VmRSS")
+        anonKB = field("RssAnon")
         threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? -1
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         descriptors = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
@@ -46,6 +49,17 @@ struct ProcessSample: CustomStringConvertible {
 
     var sockets: [String] { descriptors.filter { $0.hasPrefix("socket:") } }
     var description: String { "rss \(rssKB / 1024) MiB, \(threads) threads, \(descriptors.count) fds" }
+}
+
+/// The inodes of the Unix-domain sockets in `pid`'s network namespace (`/proc/PID/net/unix`).
+func unixSocketInodes(_ pid: Int32) -> Set<String> {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/net/unix") else { return [] }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst()
+    // Num RefCount Protocol Flags Type St Inode [Path]
+    return Set(lines.compactMap { line in
+        let fields = line.split(separator: " ")
+        return fields.count >= 7 ? String(fields[6]) : nil
+    })
 }
 
 /// Waits until `augur` has answered everything sent so far (an `augur/stats` round trip).
@@ -351,23 +365,24 @@ func roundTrip(_ client: TestClient, timeout: Double = 30) throws -> JSON {
         let atStart = Set(ProcessSample(pid: pid).sockets)
         client.open(uri, "import math\n\ndef area(r):\n    return ", language: "python")
         var seen = Set<String>()
+        var unixInodes = unixSocketInodes(pid)
         for i in 0..<5 {
             let id = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 3, 11))
             if i == 2 { client.notify("$/cancelRequest", ["id": .int(id)]) }
             seen.formUnion(ProcessSample(pid: pid).descriptors)
+            unixInodes.formUnion(unixSocketInodes(pid))
             _ = try client.response(id, timeout: 60)
             client.change(uri, version: 2 + i, range: ((3, 11), (3, 11)), text: "m")
             usleep(300_000)  // let the warm-up run
         }
         seen.formUnion(ProcessSample(pid: pid).descriptors)
+        unixInodes.formUnion(unixSocketInodes(pid))
         // Foundation's Process hands the child one end of a Unix-domain socket pair (fd 60) it uses itself;
         // that one is allowed. Any other socket, and any socket that isn't Unix-domain (listed in the
         // process's /proc/PID/net/unix), is a failure.
-        let unix = (try? String(contentsOfFile: "/proc/\(pid)/net/unix", encoding: .utf8)) ?? ""
-        let unixInodes = Set(unix.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").last.map(String.init) })
         let sockets = seen.filter { $0.hasPrefix("socket:") }
         let network = sockets.filter { !unixInodes.contains(String($0.dropFirst("socket:[".count).dropLast())) }
-        #expect(network.isEmpty, "network sockets: \(network)")
+        #expect(network.isEmpty, "network sockets: \(network) (\(unixInodes.count) Unix-domain sockets in /proc/\(pid)/net/unix)")
         let new = sockets.subtracting(atStart)
         #expect(new.isEmpty, "sockets opened during the session: \(new)")
         print("descriptors seen: \(seen.sorted())")
