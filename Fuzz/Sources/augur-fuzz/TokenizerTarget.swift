@@ -43,7 +43,11 @@ func fuzzTokenizer(_ data: UnsafeRawBufferPointer) {
     if valid && !parseSpecial {
         switch tokenizer.kind {
         case .bytePairEncoding:
-            precondition(decoded == bytes, "BPE round trip changed the text")
+            // Exact, except for bytes whose byte-level symbol the vocabulary lacks: llama.cpp drops those
+            // (SmolLM2 has no token for 0x04, "Ą"), and so do we.
+            let missing = missingByteSymbols(tokenizer)
+            let expected = missing.isEmpty ? bytes : bytes.filter { !missing.contains($0) }
+            precondition(decoded == expected, "BPE round trip changed the text")
         case .sentencePiece:
             // SentencePiece normalises spaces to ▁ and back, and drops the prefix space it added.
             precondition(decoded.count <= bytes.count + 1, "SentencePiece decoding grew the text")
@@ -89,8 +93,8 @@ private func handBuiltSentencePiece() -> Tokenizer {
     return try! Tokenizer(vocabulary: TokenizerVocabulary(model: "llama", tokens: tokens, tokenTypes: types, scores: scores))
 }
 
-/// The 256 byte-level symbols in GPT-2's byte-to-unicode order, a few merges, and a special token.
-private func handBuiltBPE() -> Tokenizer {
+/// GPT-2's byte-level alphabet: the symbol each byte is written as in a BPE vocabulary.
+let byteSymbols: [String] = {
     var symbols: [String] = []
     for b in 0..<256 {
         let printable = (33...126).contains(b) || (161...172).contains(b) || (174...255).contains(b)
@@ -101,6 +105,21 @@ private func handBuiltBPE() -> Tokenizer {
         symbols[b] = String(UnicodeScalar(UInt32(next))!)
         next += 1
     }
+    return symbols
+}()
+
+/// The bytes a BPE tokenizer has no token for (cached per tokenizer).
+nonisolated(unsafe) var missingBytesCache: [ObjectIdentifier: Set<UInt8>] = [:]
+func missingByteSymbols(_ tokenizer: Tokenizer) -> Set<UInt8> {
+    if let cached = missingBytesCache[ObjectIdentifier(tokenizer)] { return cached }
+    let missing = Set((0..<256).filter { tokenizer.tokenID(forText: byteSymbols[$0]) == nil }.map { UInt8($0) })
+    missingBytesCache[ObjectIdentifier(tokenizer)] = missing
+    return missing
+}
+
+/// The 256 byte-level symbols, a few merges, and a special token.
+private func handBuiltBPE() -> Tokenizer {
+    let symbols = byteSymbols
     let merges = ["Ġ t", "h e", "Ġt he", "i n", "Ġ a"]
     let tokens = symbols + ["Ġt", "he", "Ġthe", "in", "Ġa", "<|endoftext|>"]
     var types = [Int32](repeating: 1, count: tokens.count)
