@@ -124,5 +124,5 @@ private func handBuiltBPE() -> Tokenizer {
     let tokens = symbols + ["Ġt", "he", "Ġthe", "in", "Ġa", "<|endoftext|>"]
     var types = [Int32](repeating: 1, count: tokens.count)
     types[types.count - 1] = 3
-    return try! Tokenizer(vocabulary: TokenizerVocabulary(model: "gpt2", pre: "gpt2", tokens: tokens, tokenTypes: types, merges: merges))
+    return try! Tokenizer(vocabulary: TokenizerVocabulary(model: "gpt2", pre: "gpt-2", tokens: tokens, tokenTypes: types, merges: merges))
 }
