@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -219,46 +221,23 @@ final class ForwardPass {
             }
         }
         let scale = 1 / sqrtf(Float(headDim))
-        let scores = workspace.scoreRows(positions: start + tokenCount)
-        let scoreStride = workspace.scoreCapacity
-        let queryScratch = workspace.queryScratch
-        let tasks = tokenCount * heads
+        // One task per (token, KV head): the group's query heads read each cached key and value once.
+        let scratch = workspace.attentionScratch(positions: start + tokenCount)
+        let tasks = tokenCount * kvHeads
         let threads = pool.threadCount
         let layer = self.layer, start = self.start, cache = self.cache
         let q = self.q, out = attentionOut
         pool.run { thread in
             let lo = tasks * thread / threads, hi = tasks * (thread + 1) / threads
-            let s = scores + thread * scoreStride   // [position] scores, then probabilities
-            let qh = queryScratch + thread * headDim
+            let (scores, qh16, qh) = scratch.buffers(thread: thread)
             for task in lo..<hi {
-                let t = task / heads, h = task % heads
-                let kvHead = h / group
+                let t = task / kvHeads, kvHead = task % kvHeads
                 let length = start + t + 1          // causal: positions 0 ... start + t
-                let query = q.row(t) + h * headDim
-                // ggml converts the query to the cache type (f16) before the K·q dot.
-                for i in 0..<headDim { qh[i] = Float(Float16(query[i])) }
-                let keys = cache.keyBase(layer: layer, kvHead: kvHead)
-                let values = cache.valueBase(layer: layer, kvHead: kvHead)
-                var maximum = -Float.infinity
-                for j in 0..<length {
-                    let score = Kernels.dot(f16: keys + j * headDim, f32: qh, count: headDim) * scale
-                    s[j] = score
-                    maximum = max(maximum, score)
-                }
-                var sum: Double = 0
-                for j in 0..<length {
-                    let e = expf(s[j] - maximum)
-                    s[j] = e
-                    sum += Double(e)
-                }
-                let inverse = Float(1 / sum)
-                let o = out.row(t) + h * headDim
-                o.initialize(repeating: 0, count: headDim)
-                for j in 0..<length {
-                    // ggml converts the probabilities to f16 for the V·P product with an f16 cache.
-                    let p = Float(Float16(s[j] * inverse))
-                    Kernels.axpy(p, f16: values + j * headDim, into: o, count: headDim)
-                }
+                augur_attention_f16(q.row(t) + kvHead * group * headDim, Int64(headDim), Int32(group),
+                                    cache.keyBase(layer: layer, kvHead: kvHead),
+                                    cache.valueBase(layer: layer, kvHead: kvHead),
+                                    Int64(length), Int64(headDim), scale, scores, qh16, qh,
+                                    out.row(t) + kvHead * group * headDim, Int64(headDim))
             }
         }
         stamp += 1

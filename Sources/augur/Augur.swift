@@ -13,6 +13,7 @@ struct Augur: ParsableCommand {
             ServeCommand.self,
             InspectCommand.self,
             GenerateCommand.self,
+            BenchCommand.self,
             TokenizeCommand.self,
             ModelsCommand.self,
         ],
