@@ -67,9 +67,10 @@ final class ForwardPass {
     func rmsNorm(_ input: Activations, weight: [Float], into output: Activations, rows: Range<Int>? = nil) {
         let n = input.width
         let eps = config.rmsEpsilon
+        let rows = rows ?? 0..<tokenCount
         weight.withUnsafeBufferPointer { w in
-            for (o, t) in (rows ?? 0..<tokenCount).enumerated() {
-                let src = input.row(t), dst = output.row(o)
+            forEachToken(rows.count) { o in
+                let src = input.row(rows.lowerBound + o), dst = output.row(o)
                 var sum: Double = 0
                 for i in 0..<n { sum += Double(src[i] * src[i]) }
                 let mean = Float(sum / Double(n))
@@ -78,6 +79,18 @@ final class ForwardPass {
             }
         }
         stamp += 1
+    }
+
+    /// Runs `body(t)` for `t` in `0..<count`, split between the pool's threads when there is more than one
+    /// token (a single token's elementwise work is too small to be worth a hand-off).
+    private func forEachToken(_ count: Int, _ body: (Int) -> Void) {
+        if count < 2 {
+            for t in 0..<count { body(t) }
+            return
+        }
+        pool.parallelFor(count) { range in
+            for t in range { body(t) }
+        }
     }
 
     /// `rows[t] += bias` for every token.
@@ -102,9 +115,12 @@ final class ForwardPass {
 
     /// `gate = silu(gate) · up` (ggml `swiglu`: `silu(x) = x / (1 + e^-x)`).
     func swiglu(gate: Activations, up: Activations) {
-        for t in 0..<tokenCount {
-            let g = gate.row(t), u = up.row(t)
-            for i in 0..<gate.width {
+        // Every element is independent: split the flattened [token][width] rows between the threads (the
+        // exponentials make this the costliest elementwise op, even for one token).
+        let g = gate.base, u = up.base
+        precondition(gate.width == up.width)
+        pool.parallelFor(tokenCount * gate.width, granularity: 64) { range in
+            for i in range {
                 let x = g[i]
                 g[i] = x / (1 + expf(-x)) * u[i]
             }
@@ -144,7 +160,7 @@ final class ForwardPass {
         if let key = workspace.quantizedKey[type], key.0 == input.base, key.1 == n, key.2 == stamp {
             return (UnsafeRawPointer(buffer), stride)
         }
-        for t in 0..<n {
+        forEachToken(n) { t in
             Kernels.quantizeActivation(weightType: w.type, input.row(t), into: buffer + t * stride, count: input.width)
         }
         workspace.quantizedKey[type] = (input.base, n, stamp)
@@ -176,8 +192,9 @@ final class ForwardPass {
     func rope(_ rows: Activations, heads: Int, style: RoPEStyle) {
         let half = config.ropeDimensions / 2
         let headDim = config.headDim
-        for t in 0..<tokenCount {
-            let c = workspace.ropeCos + t * half, s = workspace.ropeSin + t * half
+        let cosines = workspace.ropeCos!, sines = workspace.ropeSin!
+        forEachToken(tokenCount) { t in
+            let c = cosines + t * half, s = sines + t * half
             for h in 0..<heads {
                 let x = rows.row(t) + h * headDim
                 switch style {
