@@ -15,10 +15,10 @@ enum TextDiff {
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
                 out.append(" " + visible(a[i])); i += 1; j += 1
-            } else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] {
-                out.append("+" + visible(b[j])); j += 1
-            } else {
+            } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
                 out.append("-" + visible(a[i])); i += 1
+            } else {
+                out.append("+" + visible(b[j])); j += 1
             }
         }
         return out

@@ -36,8 +36,10 @@ public final class ReplayRecorder: Sendable {
             onProblem("cannot record the session to \(path): \(reason); the session goes on without a recording")
             return
         }
-        // An existing file keeps its mode on open: make it owner-only, like a new one.
-        fchmod(fd, 0o600)
+        // An existing regular file keeps its mode on open: make it owner-only, like a new one (devices,
+        // pipes and the like are left alone).
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG { fchmod(fd, 0o600) }
         state.withLock { $0.fd = fd }
         write(.header(header))
     }
