@@ -84,7 +84,7 @@ public final class LanguageServer: MessageHandler {
         recording.start(path: path, header: header, includingLastReceived: includingLastReceived) { [weak self] problem in
             self?.recordingProblem(problem)
         }
-        if recording.path != nil { logger.info("recording the session to \(path) (it contains the documents' text)") }
+        if recording.isRecording { logger.info("recording the session to \(path) (it contains the documents' text)") }
     }
 
     /// Logs a recording problem and tells the user (after `initialize` has been answered).
@@ -251,7 +251,7 @@ public final class LanguageServer: MessageHandler {
         }
         if recordingPath == nil, let path = recordedConfiguration.record {
             startRecording(path: path, configuration: recordedConfiguration, includingLastReceived: true)
-            if recording.path == nil { recordedConfiguration.record = nil }
+            if !recording.isRecording { recordedConfiguration.record = nil }
         }
         let configuration = recordedConfiguration
         for warning in warnings { logger.warning("\(warning)") }

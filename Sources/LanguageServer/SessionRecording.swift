@@ -16,8 +16,11 @@ final class SessionRecording: MessageTap {
 
     private let state = Mutex(State())
 
-    /// The file being recorded to, if any.
+    /// The file a recording was started to, if any (even if writing it has failed since).
     var path: String? { state.withLock { $0.recorder?.path } }
+
+    /// Whether records are being written.
+    var isRecording: Bool { state.withLock { $0.recorder?.isRecording ?? false } }
 
     /// Starts recording to `path` (a failure is reported through `onProblem`, once). With
     /// `includingLastReceived`, the message being handled is written right after the header.
