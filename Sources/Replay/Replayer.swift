@@ -71,6 +71,8 @@ public struct Replayer {
         public var exitCode: Int32?
         /// Wall time of the replay, ms.
         public var durationMs = 0.0
+
+        public init() {}
     }
 
     public let configuration: ServerConfiguration
