@@ -236,18 +236,17 @@ public final class LanguageServer: MessageHandler {
         let supportsProgress = request.params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
         let encoding = PositionEncoding.negotiate(offered: offered)
         let recordingPath = recording.path
-        var (recordedConfiguration, warnings) = state.withLock { state -> (ServerConfiguration, [String]) in
+        var (recordedConfiguration, warnings, pending) = state.withLock { state -> (ServerConfiguration, [String], [String]) in
             let commandLineRecord = state.configuration.record
             var warnings = options.map { state.configuration.apply(initializationOptions: $0) } ?? []
             if let recordingPath, state.configuration.record != recordingPath {
                 warnings.append("already recording to \(recordingPath); initializationOptions.record ignored")
                 state.configuration.record = commandLineRecord
             }
-            warnings += state.pendingWarnings
-            state.pendingWarnings = []
+            defer { state.pendingWarnings = [] }
             state.encoding = encoding
             state.phase = .running
-            return (state.configuration, warnings)
+            return (state.configuration, warnings, state.pendingWarnings)
         }
         if recordingPath == nil, let path = recordedConfiguration.record {
             startRecording(path: path, configuration: recordedConfiguration, includingLastReceived: true)
@@ -255,6 +254,7 @@ public final class LanguageServer: MessageHandler {
         }
         let configuration = recordedConfiguration
         for warning in warnings { logger.warning("\(warning)") }
+        warnings += pending  // logged when they happened
         let result: JSON = [
             "capabilities": [
                 "positionEncoding": .string(encoding.rawValue),

@@ -81,6 +81,23 @@ import Testing
         #expect(mode(path) == 0o600)
     }
 
+    @Test func commandLineRecordingWinsOverTheOption() throws {
+        let path = Self.temporaryPath("wins")
+        let other = Self.temporaryPath("ignored")
+        defer { unlink(path); unlink(other) }
+        var configuration = ServerConfiguration()
+        configuration.record = path
+        let harness = ServerHarness(provider: FixedProvider("1"), configuration: configuration)
+        _ = try harness.client.initialize(options: ["record": .string(other)])
+        let shown = try harness.client.waitFor("showMessage") { $0["method"] == "window/showMessage" }
+        #expect(shown["params"]?["message"]?.stringValue?.contains("already recording to \(path); initializationOptions.record ignored") == true)
+        _ = try harness.client.call("shutdown")
+        harness.client.notify("exit")
+        #expect(harness.waitForExit() == 0)
+        #expect(access(other, F_OK) != 0)
+        #expect(try ReplayLog.read(path: path).count > 4)
+    }
+
     @Test func unwritableRecordingKeepsServing() throws {
         var configuration = ServerConfiguration()
         configuration.record = "/nonexistent-dir/augur/session.jsonl"
