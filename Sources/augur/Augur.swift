@@ -16,6 +16,7 @@ struct Augur: ParsableCommand {
             BenchCommand.self,
             TokenizeCommand.self,
             ModelsCommand.self,
+            ReplayCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -41,6 +41,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "KV-cache budget for all documents, in MiB (default: sized from free memory).")
     var cacheMb: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Record the session to FILE (JSON Lines, mode 0600; it contains your code). See Docs/ReplayFormat.md.", valueName: "file"))
+    var record: String?
+
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -78,6 +81,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxMessageBytes = maxMessageBytes
         configuration.maxPendingRequests = maxPendingRequests
         configuration.cacheMB = cacheMb
+        configuration.record = record
 
         let server = LanguageServer(
             input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,
