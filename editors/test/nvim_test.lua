@@ -73,7 +73,7 @@ end
 local function test()
   augur.setup({
     cmd = { os.getenv('AUGUR_BIN'), 'serve', '--model', os.getenv('AUGUR_MODEL'), '--no-draft', '--log-level', 'warning' },
-    init_options = { maxTokens = 24 },
+    init_options = { maxTokens = 16, maxLatencyMs = 15000 },
     menu = true,
     log = os.getenv('AUGUR_EDITOR_TEST_LOG') ~= nil,
   })

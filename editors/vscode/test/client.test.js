@@ -39,7 +39,7 @@ async function testClient() {
   const client = new LspClient(bin, serverArgs);
   verbose(client);
   client.start();
-  const init = await client.initialize({ maxTokens: 24 });
+  const init = await client.initialize({ maxTokens: 16, maxLatencyMs: 15000 });
   assert.ok(init.capabilities.inlineCompletionProvider, 'inlineCompletionProvider advertised');
   assert.deepStrictEqual(init.capabilities.executeCommandProvider.commands, ['augur.accept']);
   const uri = 'file:///tmp/augur-vscode-test/inventory.py';
@@ -96,7 +96,7 @@ async function testExtension(expected) {
     return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
   };
   require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
-  control.registry.settings = { path: bin, args: serverArgs, initializationOptions: { maxTokens: 24 }, debounceMs: 10 };
+  control.registry.settings = { path: bin, args: serverArgs, initializationOptions: { maxTokens: 16, maxLatencyMs: 15000 }, debounceMs: 10 };
   const extension = require('../extension');
   const context = { subscriptions: [] };
   const doc = new TextDocument('/tmp/augur-vscode-test/ext.py', 'python', fixture);
