@@ -7,6 +7,7 @@ local repo = assert(os.getenv('AUGUR_REPO'), 'AUGUR_REPO')
 local tmp = assert(os.getenv('AUGUR_TMP'), 'AUGUR_TMP')
 vim.opt.runtimepath:append(repo .. '/editors/neovim')
 vim.o.swapfile = false
+vim.o.autoindent = false -- the test types its own indentation
 
 local augur = require('augur')
 local ghost = require('augur.ghost')
@@ -31,7 +32,7 @@ local function sleep(ms)
   coroutine.yield()
 end
 
-local function wait_for(what, pred, timeout_ms)
+local function wait_for(what, pred, timeout_ms, diagnose)
   local deadline = vim.loop.hrtime() / 1e6 + (timeout_ms or 20000)
   while vim.loop.hrtime() / 1e6 < deadline do
     local value = pred()
@@ -40,7 +41,7 @@ local function wait_for(what, pred, timeout_ms)
     end
     sleep(20)
   end
-  error('timed out waiting for ' .. what)
+  error('timed out waiting for ' .. what .. (diagnose and (': ' .. diagnose()) or ''))
 end
 
 local function check(cond, msg)
@@ -72,7 +73,7 @@ end
 
 local function test()
   augur.setup({
-    cmd = { os.getenv('AUGUR_BIN'), 'serve', '--model', os.getenv('AUGUR_MODEL'), '--no-draft', '--log-level', 'warning' },
+    cmd = { os.getenv('AUGUR_BIN'), 'serve', '--model', os.getenv('AUGUR_MODEL'), '--no-draft', '--log-level', os.getenv('AUGUR_SERVER_LOG_LEVEL') or 'warning' },
     init_options = { maxTokens = 16, maxLatencyMs = 15000 },
     menu = true,
     log = os.getenv('AUGUR_EDITOR_TEST_LOG') ~= nil,
@@ -139,19 +140,31 @@ local function test()
   check(stats.feedback.shown >= 1, 'didShowCompletion reached the server')
   say('accepted; buffer line: %s', vim.inspect(line(last)))
 
-  -- 4. A stale request is cancelled: ask, then type before the answer can be used.
-  type_keys('<Esc>o' .. literal('    def count(self) -> int:'))
-  wait_for('the new line', function() return line(vim.api.nvim_buf_line_count(0) - 1) == '    def count(self) -> int:' end, 5000)
-  local cancelled = augur.counters.cancelled
+  -- 4. A stale request is cancelled. A big file just opened needs a long prefill, so the request is surely
+  -- still running when the user starts typing: the plugin sends $/cancelRequest, the server counts it.
+  local big = tmp .. '/big.lua'
+  vim.fn.writefile(vim.fn.readfile(repo .. '/editors/neovim/lua/augur/init.lua'), big)
   local before = server_stats().cancelledByClient
-  augur.trigger()
-  type_keys('<CR>' .. literal('        return len('))
+  local cancelled = augur.counters.cancelled
+  type_keys('<Esc>')
+  wait_for('Normal mode', function() return vim.fn.mode() == 'n' end, 5000)
+  vim.cmd('edit ' .. vim.fn.fnameescape(big))
+  vim.cmd('normal! G$') -- at the end: the whole file is the prompt
+  check(augur.trigger(), 'request sent in the big file')
+  type_keys('o' .. literal('-- more'))
   wait_for('the stale request to be cancelled', function() return augur.counters.cancelled > cancelled end, 5000)
   local after = wait_for('the server to count the cancel', function()
     local s = server_stats()
-    return (s.cancelledByClient > before or s.superseded > 0) and s
-  end, 5000)
+    return s.cancelledByClient > before and s
+  end, 5000, function()
+    return vim.inspect(augur.counters, { newline = ' ', indent = '' }) .. ' ' .. vim.inspect(server_stats(), { newline = ' ', indent = '' })
+  end)
   say('stale request cancelled (server: cancelledByClient %d, superseded %d)', after.cancelledByClient, after.superseded)
+  type_keys('<Esc>')
+  wait_for('Normal mode', function() return vim.fn.mode() == 'n' end, 5000)
+  vim.cmd('buffer ' .. bufnr)
+  type_keys('Go' .. literal('    def count(self) -> int:') .. '<CR>' .. literal('        return len('))
+  wait_for('the new lines', function() return line(vim.api.nvim_buf_line_count(0) - 1) == '        return len(' end, 5000)
 
   -- 5. Typing something else dismisses the ghost text at once; a new suggestion follows.
   local second = wait_for('ghost text on the new line', function() return ghost.text(bufnr) end)
@@ -187,10 +200,14 @@ local function test()
   wait_for('menu line', function() return line(vim.api.nvim_win_get_cursor(0)[1] - 1) == '        total = self.' end, 5000)
   augur.dismiss()
   type_keys('<C-x><C-o>')
+
   local info = wait_for('completion menu', function()
-    local i = vim.fn.complete_info({ 'pum_visible', 'items' })
-    return i.pum_visible == 1 and #i.items > 0 and i
-  end, 20000)
+    -- (pum_visible stays 0 without a UI attached; the items are what complete() received.)
+    local i = vim.fn.complete_info({ 'items' })
+    return #i.items > 0 and i
+  end, 20000, function()
+    return 'mode ' .. vim.fn.mode() .. ', server ' .. vim.inspect(server_stats(), { newline = ' ', indent = '' })
+  end)
   say('menu item: %s', vim.inspect(info.items[1].word))
 
   local s = server_stats()

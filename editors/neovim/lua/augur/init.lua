@@ -292,7 +292,7 @@ local function sync(changed)
   local rest, typed = remaining()
   if rest and rest ~= '' then
     if rest ~= s.drawn then
-      if typed ~= '' and changed then
+      if typed ~= '' and #rest < #s.drawn then -- typed (or a key we don't see as a change yet) through it
         M.counters.reused = M.counters.reused + 1
       end
       draw(rest)
@@ -428,6 +428,18 @@ function M.attach(bufnr)
   on('TextChangedI', function() sync(true) end)
   on('CursorMovedI', function() sync(false) end)
   on({ 'InsertLeave', 'BufLeave', 'TextChangedP' }, function() M.dismiss() end)
+  -- Cancel a request in flight on the first changed byte: this runs before Neovim sends the didChange (which
+  -- the server would also take as a reason to drop the request), even in the middle of typeahead.
+  vim.api.nvim_buf_attach(bufnr, false, {
+    on_lines = function()
+      if not state.clients[bufnr] then
+        return true -- detach
+      end
+      if state.inflight and state.inflight.bufnr == bufnr then
+        cancel_inflight()
+      end
+    end,
+  })
   on('BufWipeout', function()
     state.clients[bufnr] = nil
   end)
