@@ -205,7 +205,8 @@
   (augur--cancel-timer)
   (let ((buffer (current-buffer)))
     (setq augur--timer
-          (run-with-idle-timer augur-idle-delay nil
+          ;; An ordinary timer, restarted by every edit: a debounce that also runs in batch tests.
+          (run-with-timer augur-idle-delay nil
                                (lambda ()
                                  (when (and (buffer-live-p buffer) (eq buffer (current-buffer)))
                                    (setq augur--timer nil)
@@ -391,8 +392,6 @@
   (when-let ((server (augur--eglot-server)))
     (when (and (find-class 'augur-eglot-server nil) (object-of-class-p server 'augur-eglot-server))
       (augur-mode 1))))
-
-    (augur-mode 1)))
 
 ;;;; Registration
 

@@ -1,0 +1,146 @@
+;;; emacs-test.el --- End-to-end test of editors/emacs/augur.el with eglot -*- lexical-binding: t; -*-
+
+;; Run by editors/test/run:
+;;   emacs -Q --batch -L editors/emacs -l editors/test/emacs-test.el
+;; Env: AUGUR_BIN, AUGUR_MODEL, AUGUR_REPO, AUGUR_TMP.  Keys go through `execute-kbd-macro', so commands,
+;; keymaps and `post-command-hook' run as for a user; `accept-process-output' lets the server's answers in.
+
+;;; Code:
+
+;; -Q leaves out site-lisp: put Debian's ELPA packages (eglot, and the project/xref it needs) first.
+(dolist (dir (file-expand-wildcards "/usr/share/emacs/site-lisp/elpa/*"))
+  (add-to-list 'load-path dir))
+(require 'eglot)
+(require 'augur)
+
+(defvar test-repo (getenv "AUGUR_REPO"))
+(defvar test-tmp (getenv "AUGUR_TMP"))
+
+(defun say (fmt &rest args)
+  (princ (concat "emacs-test: " (apply #'format fmt args) "\n") #'external-debugging-output))
+
+(defun wait-for (what pred &optional timeout)
+  "Runs the event loop until PRED returns non-nil (its value), or fails after TIMEOUT seconds."
+  (let ((deadline (+ (float-time) (or timeout 20))) value)
+    (while (and (not (setq value (funcall pred))) (< (float-time) deadline))
+      (accept-process-output nil 0.02))
+    (or value (error "Timed out waiting for %s" what))))
+
+(defun check (cond what)
+  (unless cond (error "Check failed: %s" what)))
+
+(defun type (keys)
+  "Types KEYS (a string or `kbd' vector) as a user would."
+  (execute-kbd-macro keys))
+
+(defun server-stats ()
+  (jsonrpc-request (eglot-current-server) :augur/stats nil))
+
+(defun count (key) (plist-get augur-counters key))
+
+(defun current-line () (buffer-substring-no-properties (line-beginning-position) (line-end-position)))
+
+(defun run-test ()
+  (setq augur-command (list (getenv "AUGUR_BIN") "serve" "--model" (getenv "AUGUR_MODEL") "--no-draft"
+                            "--log-level" "warning"))
+  (setq augur-initialization-options '(:maxTokens 16 :maxLatencyMs 15000))
+  (setq eglot-sync-connect 30)
+  (augur-eglot-setup)
+  (let ((file (expand-file-name "inventory.py" test-tmp)))
+    (copy-file (expand-file-name "editors/test/fixtures/inventory.py" test-repo) file t)
+    (find-file file))
+  (check (derived-mode-p 'prog-mode) "python buffer")
+  (apply #'eglot--connect (eglot--guess-contact))
+  (check (eglot-current-server) "eglot manages the buffer")
+  (check augur-mode "augur-mode turned on by eglot-managed-mode-hook")
+  (say "eglot connected; typing")
+
+  ;; 1. Type a line; the debounced request brings ghost text.
+  (goto-char (point-max))
+  (let* ((typed "        return sum(item.")
+         (_ (type typed))
+         (shown (wait-for "ghost text" #'augur-ghost-text))
+         (requests (count :requests)))
+    (check (equal (current-line) typed) (format "typed line %S" (current-line)))
+    (say "ghost text: %S" shown)
+    ;; The ghost text is the daemon's item for this position.
+    (let* ((direct (jsonrpc-request (eglot-current-server) :textDocument/inlineCompletion
+                                    (eglot--TextDocumentPositionParams)))
+           (item (aref (plist-get direct :items) 0)))
+      (check (equal (plist-get item :insertText) shown)
+             (format "ghost %S equals the daemon item %S" shown (plist-get item :insertText)))
+      (check (equal (plist-get (plist-get item :command) :command) "augur.accept") "accept command on the item"))
+
+    ;; 2. Typing through it: no new request, the ghost text shrinks.
+    (type (substring shown 0 1))
+    (check (equal (augur-ghost-text) (substring shown 1)) "ghost text shrank")
+    (let ((deadline (+ (float-time) 0.5)))
+      (while (< (float-time) deadline) (accept-process-output nil 0.02)))
+    (check (= (count :requests) requests) (format "no request while typing through (%d)" (count :requests)))
+    (check (>= (count :reused) 1) "reuse counted")
+    (say "typed through %S without a request" (substring shown 0 1))
+
+    ;; 3. M-f accepts the next word (the rest stays as ghost text), TAB all the rest: the buffer holds the
+    ;; typed text plus the suggestion.
+    (let* ((rest (substring shown 1))
+           (word (augur--next-word rest)))
+      (check (not (equal word rest)) (format "a suggestion of several words: %S" rest))
+      (type (kbd "M-f"))
+      (check (equal (current-line) (concat typed (substring shown 0 1) word)) (format "word accepted: %S" (current-line)))
+      (check (equal (augur-ghost-text) (substring rest (length word))) "the rest stays as ghost text")
+      (check (= (count :partial) 1) "partial accept counted")
+      (wait-for "didPartiallyAcceptCompletion at the server"
+                (lambda () (= 1 (plist-get (plist-get (server-stats) :feedback) :partiallyAccepted))) 5)
+      (say "M-f accepted %S" word))
+    (type (kbd "TAB"))
+    (check (equal (buffer-substring-no-properties (line-beginning-position) (point-max)) (concat typed shown))
+           (format "buffer after accept: %S" (buffer-substring-no-properties (line-beginning-position) (point-max))))
+    (check (= (point) (point-max)) "point after the accepted text")
+    (wait-for "the accept at the server" (lambda () (= 1 (plist-get (plist-get (server-stats) :feedback) :accepted))) 5)
+    (check (>= (plist-get (plist-get (server-stats) :feedback) :shown) 1) "didShowCompletion reached the server")
+    (say "accepted: %S" (current-line)))
+
+  ;; 4. A stale request is cancelled: ask, then type before the answer arrives.
+  (type (kbd "RET"))
+  (type "    def count(self) -> int:")
+  (augur-dismiss)
+  (let ((before (plist-get (server-stats) :cancelledByClient))
+        (cancelled (count :cancelled)))
+    (augur-request t)
+    (type (kbd "RET"))
+    (check (> (count :cancelled) cancelled) "the plugin cancelled the stale request")
+    (wait-for "the server to count the cancel"
+              (lambda () (> (plist-get (server-stats) :cancelledByClient) before)) 5)
+    (say "stale request cancelled"))
+
+  ;; 5. A diverging keystroke dismisses the suggestion at once.
+  (type "        return len(")
+  (let* ((second (wait-for "ghost text on the new line" #'augur-ghost-text))
+         (other (if (string-prefix-p "z" second) "q" "z")))
+    (type other)
+    (check (not (equal (augur-ghost-text) second)) "diverging keystroke dismissed the ghost text")
+    (say "divergent %S dismissed %S" other second))
+
+  ;; 6. completion-at-point: eglot offers the server's completion items.
+  (augur-dismiss)
+  (type (kbd "RET"))
+  (type "        total = self.")
+  (augur-dismiss)
+  (let* ((capf (eglot-completion-at-point))
+         (candidates (all-completions "" (nth 2 capf))))
+    (check (> (length candidates) 0) "completion-at-point candidates")
+    (say "completion-at-point: %S" (car candidates)))
+
+  (say "counters %S" augur-counters)
+  (let ((stats (server-stats)))
+    (say "server completionRequests %s cancelledByClient %s feedback %S"
+         (plist-get stats :completionRequests) (plist-get stats :cancelledByClient) (plist-get stats :feedback)))
+  (eglot-shutdown (eglot-current-server))
+  (say "PASS"))
+
+(condition-case err
+    (progn (run-test) (kill-emacs 0))
+  (error (say "FAIL: %S" err)
+         (kill-emacs 1)))
+
+;;; emacs-test.el ends here
