@@ -1,3 +1,4 @@
+import Dispatch
 import JSON
 import LanguageServer
 import LSPTestSupport
@@ -48,5 +49,28 @@ import Testing
         #expect(reply["error"]?["code"] == -32602)
         let feedback = try client.call("augur/stats")["result"]?["feedback"]
         #expect(feedback?["accepted"] == 0)
+    }
+}
+
+/// Quirks of real editors' clients.
+@Suite struct EditorQuirksTests {
+    let uri = "file:///tmp/q.swift"
+
+    /// Neovim 0.7 can send a second, empty didChange for a change it already flushed: that must not cancel
+    /// (supersede) the completion in flight.
+    @Test func emptyDidChangeKeepsTheRequest() throws {
+        let provider = BlockingProvider()
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        client.open(uri, "let s = str")
+        let id = client.request("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 11))
+        #expect(provider.started.wait(timeout: .now() + 10) == .success)
+        client.notify("textDocument/didChange", ["textDocument": ["uri": .string(uri), "version": 1], "contentChanges": []])
+        client.notify("$/cancelRequest", ["id": .int(id)])
+        let response = try client.response(id)
+        #expect(response["error"]?["code"] == -32800)
+        #expect(provider.finished.wait(timeout: .now() + 10) == .success)
+        #expect(provider.observedCancellation.withLock { $0 } == [.clientCancelled])
     }
 }

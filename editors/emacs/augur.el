@@ -383,7 +383,11 @@
   (if augur-mode
       (progn
         (setq augur--last-tick (buffer-chars-modified-tick))
+        ;; Any command stops a pending debounce (so it can't race e.g. completion-at-point's request);
+        ;; post-command asks again after an edit.
+        (add-hook 'pre-command-hook #'augur--cancel-timer nil t)
         (add-hook 'post-command-hook #'augur--post-command nil t))
+    (remove-hook 'pre-command-hook #'augur--cancel-timer t)
     (remove-hook 'post-command-hook #'augur--post-command t)
     (augur-dismiss)))
 
