@@ -30,6 +30,7 @@
 (require 'cl-lib)
 (require 'jsonrpc)
 (require 'subr-x)
+(require 'seq)
 
 (defgroup augur nil
   "Ghost-text completions from the Augur language server."
@@ -87,15 +88,23 @@
 
 ;;;; Backends: eglot and lsp-mode
 
+(defun augur--get (object key)
+  "KEY (a keyword) of the JSON OBJECT: a plist (eglot) or a hash table (lsp-mode's default)."
+  (cond ((hash-table-p object) (gethash (substring (symbol-name key) 1) object))
+        ((consp object) (plist-get object key))))
+
 (declare-function eglot-current-server "eglot")
 (declare-function eglot--TextDocumentPositionParams "eglot")
 (declare-function eglot--signal-textDocument/didChange "eglot")
 (declare-function eglot--lsp-position-to-point "eglot")
 (declare-function lsp-request-async "lsp-mode")
+(declare-function lsp-cancel-request-by-token "lsp-mode")
 (declare-function lsp-notify "lsp-mode")
 (declare-function lsp--text-document-position-params "lsp-mode")
 (declare-function lsp--position-to-point "lsp-mode")
-(declare-function lsp-find-workspace "lsp-mode")
+(declare-function lsp--client-server-id "lsp-mode")
+(declare-function lsp--workspace-client "lsp-mode")
+(defvar lsp--buffer-workspaces)
 (declare-function lsp-register-client "lsp-mode")
 (declare-function make-lsp-client "lsp-mode")
 (declare-function lsp-stdio-connection "lsp-mode")
@@ -106,8 +115,10 @@
   (and (fboundp 'eglot-current-server) (eglot-current-server)))
 
 (defun augur--lsp-workspace ()
-  (and (bound-and-true-p lsp-mode) (fboundp 'lsp-find-workspace)
-       (lsp-find-workspace 'augur (buffer-file-name))))
+  "The buffer's lsp-mode workspace of the augur server, if any."
+  (and (bound-and-true-p lsp-mode)
+       (seq-find (lambda (ws) (eq (lsp--client-server-id (lsp--workspace-client ws)) 'augur))
+                 (bound-and-true-p lsp--buffer-workspaces))))
 
 (defun augur--backend-ready-p ()
   (or (augur--eglot-server) (augur--lsp-workspace)))
@@ -123,22 +134,32 @@
       (eglot--lsp-position-to-point position)
     (lsp--position-to-point position)))
 
+(defvar augur--next-token 0 "Makes lsp-mode cancel tokens.")
+
 (defun augur--request (method params on-success on-error)
-  "Sends METHOD; returns the request id (for cancelling), or nil when it could not be known."
+  "Sends METHOD (a keyword); returns a handle for `augur--cancel-request'.
+ON-SUCCESS gets the result, ON-ERROR the error code."
   (let ((server (augur--eglot-server)))
     (cond
      (server
       (eglot--signal-textDocument/didChange) ; the server must see the text we ask about
-      (car (jsonrpc--async-request-1 server method params
-                                     :success-fn on-success
-                                     :error-fn (lambda (err) (funcall on-error (plist-get err :code)))
-                                     :timeout 30)))
+      (list :eglot (car (jsonrpc--async-request-1 server method params
+                                                  :success-fn on-success
+                                                  :error-fn (lambda (err) (funcall on-error (augur--get err :code)))
+                                                  :timeout 30))))
      ((augur--lsp-workspace)
-      (let ((lsp--cur-workspace (augur--lsp-workspace)))
+      (let ((lsp--cur-workspace (augur--lsp-workspace))
+            (token (list 'augur (cl-incf augur--next-token))))
         (lsp-request-async (substring (symbol-name method) 1) params on-success
-                           :error-handler (lambda (err) (funcall on-error (gethash "code" err)))
-                           :mode 'detached))
-      nil))))
+                           :error-handler (lambda (err) (funcall on-error (augur--get err :code)))
+                           :mode 'detached :cancel-token token)
+        (list :lsp token))))))
+
+(defun augur--cancel-request (handle)
+  "Cancels the request HANDLE (from `augur--request') with $/cancelRequest."
+  (pcase handle
+    (`(:eglot ,id) (when id (augur--notify :$/cancelRequest (list :id id))))
+    (`(:lsp ,token) (lsp-cancel-request-by-token token))))
 
 (defun augur--notify (method params)
   (let ((server (augur--eglot-server)))
@@ -153,12 +174,11 @@
   (when-let ((req augur--inflight))
     (setq augur--inflight nil)
     (augur--count :cancelled)
-    (when (plist-get req :id)
-      (augur--notify :$/cancelRequest (list :id (plist-get req :id))))))
+    (augur--cancel-request (plist-get req :handle))))
 
 (defun augur--first-item (result)
   "The first InlineCompletionItem of RESULT (an InlineCompletionList or an array)."
-  (let ((items (if (and (listp result) (plist-member result :items)) (plist-get result :items) result)))
+  (let ((items (if (or (hash-table-p result) (keywordp (car-safe result))) (augur--get result :items) result)))
     (if (vectorp items) (and (> (length items) 0) (aref items 0)) (car-safe items))))
 
 (defun augur--on-result (buffer req result)
@@ -186,7 +206,7 @@
                            (list :context (list :triggerKind (if invoked 1 2))))))
       (setq augur--inflight req)
       (augur--count :requests)
-      (let ((id (augur--request :textDocument/inlineCompletion params
+      (let ((handle (augur--request :textDocument/inlineCompletion params
                                 (lambda (result) (augur--on-result buffer req result))
                                 (lambda (code)
                                   (when (buffer-live-p buffer)
@@ -194,7 +214,7 @@
                                       (when (eq augur--inflight req) (setq augur--inflight nil))
                                       ;; -32800 cancelled / -32801 superseded are expected while typing.
                                       (unless (memq code '(-32800 -32801)) (augur--count :errors))))))))
-        (plist-put req :id id)))))
+        (plist-put req :handle handle)))))
 
 (defun augur--cancel-timer ()
   (when augur--timer
@@ -216,11 +236,11 @@
 
 (defun augur--show-item (item)
   (when item
-    (let* ((insert (plist-get item :insertText))
-           (insert (if (stringp insert) insert (plist-get insert :value)))
-           (range (plist-get item :range))
-           (start (if range (augur--lsp-point (plist-get range :start)) (point)))
-           (end (if range (max (point) (augur--lsp-point (plist-get range :end))) (point))))
+    (let* ((insert (augur--get item :insertText))
+           (insert (if (stringp insert) insert (augur--get insert :value)))
+           (range (augur--get item :range))
+           (start (if range (augur--lsp-point (augur--get range :start)) (point)))
+           (end (if range (max (point) (augur--lsp-point (augur--get range :end))) (point))))
       (when (< start (point))
         ;; The item repeats text before point: it must match, and is dropped from the ghost text.
         (let ((typed (buffer-substring-no-properties start (point))))
@@ -308,10 +328,10 @@
     (augur--insert rest t)
     (augur-dismiss)
     (augur--count :accepted)
-    (let ((command (plist-get (plist-get s :item) :command)))
+    (let ((command (augur--get (plist-get s :item) :command)))
       (when command
         (augur--request :workspace/executeCommand
-                        (list :command (plist-get command :command) :arguments (plist-get command :arguments))
+                        (list :command (augur--get command :command) :arguments (augur--get command :arguments))
                         #'ignore #'ignore)))
     t))
 
@@ -376,6 +396,9 @@
         ;; Point moved without an edit: what was shown or asked for is for another place.
         (augur-dismiss))))))
 
+(defun augur--before-change (&rest _)
+  (augur--cancel-inflight))
+
 ;;;###autoload
 (define-minor-mode augur-mode
   "Ghost-text suggestions from the Augur server (through eglot or lsp-mode) while typing."
@@ -386,8 +409,12 @@
         ;; Any command stops a pending debounce (so it can't race e.g. completion-at-point's request);
         ;; post-command asks again after an edit.
         (add-hook 'pre-command-hook #'augur--cancel-timer nil t)
+        ;; The first change cancels the request in flight, before the client's didChange goes out (lsp-mode
+        ;; sends it from after-change-functions).
+        (add-hook 'before-change-functions #'augur--before-change nil t)
         (add-hook 'post-command-hook #'augur--post-command nil t))
     (remove-hook 'pre-command-hook #'augur--cancel-timer t)
+    (remove-hook 'before-change-functions #'augur--before-change t)
     (remove-hook 'post-command-hook #'augur--post-command t)
     (augur-dismiss)))
 
@@ -426,7 +453,7 @@
                     :add-on? t
                     :priority -1
                     :server-id 'augur))
-  (add-hook 'lsp-managed-mode-hook (lambda () (when (augur--lsp-workspace) (augur-mode 1)))))
+  (add-hook 'lsp-after-open-hook (lambda () (when (augur--lsp-workspace) (augur-mode 1)))))
 
 (defun augur-status ()
   "Shows the client counters and the server's `augur/stats'."
