@@ -11,6 +11,9 @@ vim.o.autoindent = false -- the test types its own indentation
 
 local augur = require('augur')
 local ghost = require('augur.ghost')
+local compat = require('augur.compat')
+local uv = vim.uv or vim.loop
+local get_clients = vim.lsp.get_clients or vim.lsp.get_active_clients
 
 local function say(...)
   io.stderr:write('nvim-test: ' .. string.format(...) .. '\n')
@@ -33,8 +36,8 @@ local function sleep(ms)
 end
 
 local function wait_for(what, pred, timeout_ms, diagnose)
-  local deadline = vim.loop.hrtime() / 1e6 + (timeout_ms or 20000)
-  while vim.loop.hrtime() / 1e6 < deadline do
+  local deadline = uv.hrtime() / 1e6 + (timeout_ms or 20000)
+  while uv.hrtime() / 1e6 < deadline do
     local value = pred()
     if value then
       return value
@@ -84,7 +87,7 @@ local function test()
   local bufnr = vim.api.nvim_get_current_buf()
   check(vim.bo.omnifunc == 'v:lua.vim.lsp.omnifunc', 'menu = true sets omnifunc')
   wait_for('the server to initialize', function()
-    local client = vim.lsp.get_active_clients()[1]
+    local client = get_clients({ name = 'augur' })[1]
     return client and client.initialized and client.server_capabilities ~= nil
   end)
   say('server up; typing')
@@ -99,12 +102,14 @@ local function test()
   check(augur.counters.requests >= 1, 'a request was sent')
 
   -- The ghost text is what the daemon answers for this position (greedy decoding: the same every time).
-  local client = vim.lsp.get_active_clients()[1]
-  local direct = client.request_sync('textDocument/inlineCompletion', {
+  local client = get_clients({ name = 'augur' })[1]
+  local direct
+  compat.request(client, 'textDocument/inlineCompletion', {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
     position = { line = last, character = #typed },
-  }, 10000, bufnr)
-  check(direct and direct.result, 'direct request answered')
+  }, function(err, result) direct = { err = err, result = result } end, bufnr)
+  wait_for('the direct request', function() return direct end, 10000)
+  check(direct.result, 'direct request answered: ' .. vim.inspect(direct.err))
   local item = direct.result.items[1]
   check(item and item.insertText == shown, 'ghost text ' .. vim.inspect(shown) .. ' equals the daemon item '
     .. vim.inspect(item and item.insertText))

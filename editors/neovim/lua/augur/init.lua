@@ -10,6 +10,8 @@ local compat = require('augur.compat')
 local ghost = require('augur.ghost')
 local text = require('augur.text')
 
+local uv = vim.uv or vim.loop -- vim.loop is deprecated since 0.10
+
 local M = {}
 
 local defaults = {
@@ -62,7 +64,7 @@ local function log(...)
 end
 
 local function now_ms()
-  return vim.loop.hrtime() / 1e6
+  return uv.hrtime() / 1e6
 end
 
 local function cursor()
@@ -274,7 +276,7 @@ end
 local function schedule_request()
   stop_timer()
   if not state.timer then
-    state.timer = vim.loop.new_timer()
+    state.timer = uv.new_timer()
   end
   state.timer:start(M.debounce_ms(), 0, vim.schedule_wrap(function()
     if client_for(vim.api.nvim_get_current_buf()) then
