@@ -476,9 +476,12 @@ function M.setup(opts)
   vim.api.nvim_create_user_command('AugurTrigger', function() M.trigger() end, {})
   vim.api.nvim_create_user_command('AugurStatus', function()
     print('augur.nvim ' .. vim.inspect(M.counters, { newline = ' ', indent = '' }))
-    M.server_stats(function(stats)
-      print('augur server ' .. vim.inspect(stats, { newline = ' ', indent = '' }))
+    local asked = M.server_stats(function(stats, err)
+      print('augur server ' .. vim.inspect(stats or err, { newline = ' ', indent = '' }))
     end)
+    if not asked then
+      print('augur server: not running for this buffer (check `cmd`; :lua print(vim.lsp.get_log_path()))')
+    end
   end, {})
   -- Buffers already open when setup runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
