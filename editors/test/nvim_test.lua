@@ -218,6 +218,16 @@ local function test()
   end)
   say('menu item: %s', vim.inspect(info.items[1].word))
 
+  -- 8. The debounce follows the typing speed: keys 80 ms apart give about 1.5 × 80 ms.
+  type_keys('<C-e><Esc>o')
+  for _ = 1, 6 do
+    type_keys('x')
+    sleep(80)
+  end
+  local debounce = augur.debounce_ms()
+  check(debounce >= 90 and debounce <= augur.config.debounce.max, 'adaptive debounce ' .. debounce .. ' ms for keys 80 ms apart')
+  say('debounce %d ms after keys 80 ms apart', debounce)
+
   local s = server_stats()
   say('plugin counters %s', vim.inspect(augur.counters, { newline = ' ', indent = '' }))
   say('server requests %d, completionRequests %d, cancelledByClient %d, feedback %s', s.requests,
