@@ -219,7 +219,7 @@ local function test()
   say('menu item: %s', vim.inspect(info.items[1].word))
 
   -- 8. The debounce follows the typing speed: keys 80 ms apart give about 1.5 × 80 ms.
-  type_keys('<C-e><Esc>o')
+  type_keys('<C-e><Esc>o') -- <C-e> closes the completion menu of step 7
   for _ = 1, 6 do
     type_keys('x')
     sleep(80)
