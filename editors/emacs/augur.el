@@ -79,7 +79,7 @@
 (defvar-local augur--overlay nil)
 (defvar-local augur--suggestion nil
   "The suggestion: plist (:anchor MARKER :before STRING :text STRING :replaced STRING :item PLIST :drawn STRING).")
-(defvar-local augur--inflight nil "The request in flight: plist (:id ID :server SERVER :tick N :point P).")
+(defvar-local augur--inflight nil "The request in flight: plist (:handle H :tick N :point P).")
 (defvar-local augur--timer nil)
 (defvar-local augur--last-tick nil)
 
