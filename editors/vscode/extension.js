@@ -72,7 +72,7 @@ function makeProvider(settings) {
     async provideInlineCompletionItems(document, position, context, token) {
       // VS Code asks on every keystroke; a short pause lets a fast typist's next key cancel us for free.
       if (settings.debounceMs > 0) await sleep(settings.debounceMs);
-      if (token.isCancellationRequested || !client) return undefined;
+      if (token.isCancellationRequested || !client || !SCHEMES.has(document.uri.scheme)) return undefined;
       const params = {
         textDocument: { uri: document.uri.toString() },
         position: { line: position.line, character: position.character },
