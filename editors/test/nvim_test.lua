@@ -228,6 +228,27 @@ local function test()
   check(debounce >= 90 and debounce <= augur.config.debounce.max, 'adaptive debounce ' .. debounce .. ' ms for keys 80 ms apart')
   say('debounce %d ms after keys 80 ms apart', debounce)
 
+  -- 9. A multi-line suggestion: the first line at the cursor, the others as virtual lines; <Tab> inserts all.
+  augur.config.auto_trigger = true
+  type_keys('<Esc>')
+  wait_for('Normal mode', function() return vim.fn.mode() == 'n' end, 5000)
+  local file2 = tmp .. '/inventory2.py'
+  vim.fn.writefile(vim.fn.readfile(repo .. '/editors/test/fixtures/inventory.py'), file2)
+  vim.cmd('edit ' .. vim.fn.fnameescape(file2))
+  local buf2 = vim.api.nvim_get_current_buf()
+  type_keys('Go' .. literal('        total = 0'))
+  local multi = wait_for('multi-line ghost text', function() return ghost.text(buf2) end)
+  check(multi:find('\n'), 'a multi-line suggestion (the tiny model gives one here): ' .. vim.inspect(multi))
+  local marks = vim.api.nvim_buf_get_extmarks(buf2, ghost.ns, 0, -1, { details = true })
+  check(#marks[1][4].virt_lines == #vim.split(multi, '\n', { plain = true }) - 1, 'one virtual line per further line')
+  local row2 = vim.api.nvim_win_get_cursor(0)[1] - 1
+  type_keys('<Tab>')
+  local want = vim.split('        total = 0' .. multi, '\n', { plain = true })
+  wait_for('multi-line accept', function()
+    return vim.deep_equal(vim.api.nvim_buf_get_lines(buf2, row2, row2 + #want, false), want)
+  end, 5000)
+  say('multi-line suggestion %s accepted', vim.inspect(multi))
+
   local s = server_stats()
   say('plugin counters %s', vim.inspect(augur.counters, { newline = ' ', indent = '' }))
   say('server requests %d, completionRequests %d, cancelledByClient %d, feedback %s', s.requests,
