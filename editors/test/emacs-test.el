@@ -180,6 +180,20 @@
     (check (> (length candidates) 0) "completion-at-point candidates")
     (say "completion-at-point: %S" (substring-no-properties (car candidates))))
 
+  ;; 7. A multi-line suggestion (an after-string with newlines): TAB inserts all of it.
+  (augur-dismiss)
+  (goto-char (point-max))
+  (type (kbd "RET"))
+  (delete-horizontal-space)
+  (let ((start (line-beginning-position)))
+    (type "        total = 0")
+    (let ((multi (wait-for "multi-line ghost text" #'augur-ghost-text)))
+      (check (string-match-p "\n" multi) (format "a multi-line suggestion: %S" multi))
+      (type (kbd "TAB"))
+      (check (equal (buffer-substring-no-properties start (point)) (concat "        total = 0" multi))
+             (format "multi-line accept: %S" (buffer-substring-no-properties start (point))))
+      (say "multi-line suggestion %S accepted" multi)))
+
   (say "counters %S" augur-counters)
   (let ((stats (server-stats)))
     (say "server completionRequests %s cancelledByClient %s feedback shown %s accepted %s partiallyAccepted %s"
