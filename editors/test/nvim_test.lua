@@ -8,6 +8,7 @@ local tmp = assert(os.getenv('AUGUR_TMP'), 'AUGUR_TMP')
 vim.opt.runtimepath:append(repo .. '/editors/neovim')
 vim.o.swapfile = false
 vim.o.autoindent = false -- the test types its own indentation
+vim.o.showmode = false -- no "-- INSERT --" on stdout
 
 local augur = require('augur')
 local ghost = require('augur.ghost')
