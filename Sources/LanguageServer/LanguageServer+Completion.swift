@@ -148,7 +148,8 @@ extension LanguageServer {
                 }
                 let lspRange = TextRange(start: document.position(of: range.lowerBound, encoding: encoding),
                                          end: document.position(of: range.upperBound, encoding: encoding))
-                return ["insertText": .string(suggestion.insertText), "range": lspRange.json]
+                return ["insertText": .string(suggestion.insertText), "range": lspRange.json,
+                        "command": acceptCommandJSON(uri: document.uri, insertText: suggestion.insertText)]
             }
             return ["items": .array(items)]
         case .menu:

@@ -145,6 +145,8 @@ public final class LanguageServer: MessageHandler {
             handleCompletion(request, kind: .menu)
         case (.running, "augur/stats"):
             request.reply(statsJSON())
+        case (.running, "workspace/executeCommand"):
+            handleExecuteCommand(request)
         default:
             request.reply(.methodNotFound(request.method))
         }
@@ -178,6 +180,8 @@ public final class LanguageServer: MessageHandler {
             case "textDocument/didChange": try didChange(Params(params))
             case "textDocument/didClose": try didClose(Params(params))
             case "textDocument/didSave": try didSave(Params(params))
+            case "textDocument/didShowCompletion": didShowCompletion(params)
+            case "textDocument/didPartiallyAcceptCompletion": didPartiallyAcceptCompletion(params)
             default:
                 if !method.hasPrefix("$/") { logger.debug("ignoring unknown notification \(method)") }
             }
@@ -264,6 +268,7 @@ public final class LanguageServer: MessageHandler {
                     "save": ["includeText": false],
                 ],
                 "inlineCompletionProvider": .object([:]),
+                "executeCommandProvider": ["commands": [.string(Self.acceptCommand)]],
                 "completionProvider": [
                     "resolveProvider": false,
                     "triggerCharacters": [".", "(", "[", "{", ",", ":", "="],
