@@ -5,7 +5,7 @@ import ReplayFormat
 
 /// `textDocument/inlineCompletion` and `textDocument/completion`.
 extension LanguageServer {
-    enum CompletionKind: Sendable {
+    enum CompletionKind: Sendable, Equatable {
         /// LSP 3.18 inline completion (ghost text).
         case inline
         /// A completion-menu item, for editors without inline completion.
@@ -42,8 +42,8 @@ extension LanguageServer {
             return
         }
 
-        // A newer request for a document supersedes older ones still running.
-        cancelJobs(where: { $0.uri == context.uri }, reason: .superseded,
+        // A newer request for a document supersedes older ones of the same kind still running.
+        cancelJobs(where: { $0.uri == context.uri && $0.kind == kind }, reason: .superseded,
                    error: .contentModified("superseded by completion request \(request.id)"))
         let token = CancellationToken()
         let admitted = state.withLock { state -> Bool in
@@ -55,7 +55,7 @@ extension LanguageServer {
                 state.stats.rejectedBusy += 1
                 return false
             }
-            state.jobs[request.id] = Job(token: token, request: request, uri: context.uri)
+            state.jobs[request.id] = Job(token: token, request: request, uri: context.uri, kind: kind)
             return true
         }
         guard admitted else {

@@ -21,6 +21,9 @@ public final class LanguageServer: MessageHandler {
         let token: CancellationToken
         let request: IncomingRequest
         let uri: String
+        /// Inline (ghost text) or menu: a newer request supersedes older ones of its own kind only, so an
+        /// editor that asks for both doesn't have them knock each other out.
+        var kind: CompletionKind = .inline
     }
 
     struct State: Sendable {
