@@ -28,10 +28,17 @@ let package = Package(
             name: "JSONRPC",
             dependencies: ["JSON", .product(name: "Logging", package: "swift-log")]
         ),
-        // The language server: lifecycle, documents, dispatch, completion-provider seam.
+        // Session logs (JSON Lines): record types, reader with line-numbered errors, 0600 append-only recorder.
+        .target(name: "ReplayFormat", dependencies: ["JSON"]),
+        // The language server: lifecycle, documents, dispatch, completion-provider seam, session recording.
         .target(
             name: "LanguageServer",
-            dependencies: ["JSON", "JSONRPC", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["JSON", "JSONRPC", "ReplayFormat", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Replays of session logs against an in-process server, comparison and summary; log synthesis.
+        .target(
+            name: "Replay",
+            dependencies: ["JSON", "JSONRPC", "LanguageServer", "ReplayFormat", .product(name: "Logging", package: "swift-log")]
         ),
         // GGUF model files: memory-mapped, bounds-checked reader and a small writer (no dependencies).
         .target(name: "GGUF"),
@@ -55,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "GGUF", "Engine", "Tokenizer", "ModelStore", "Completion", "CompletionEngine",
+                "JSON", "JSONRPC", "LanguageServer", "ReplayFormat", "Replay", "GGUF", "Engine", "Tokenizer", "ModelStore", "Completion", "CompletionEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,7 +79,7 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "JSON", "LSPTestSupport", "ReplayFormat"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "CompletionTests", dependencies: ["Completion", "JSON"]),
         .testTarget(name: "KernelTests", dependencies: ["CKernels"]),
@@ -85,6 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayFormat", "LanguageServer", "JSON", "JSONRPC", "LSPTestSupport"]),
         .testTarget(
             name: "CompletionEngineTests",
             dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", .product(name: "Logging", package: "swift-log")]

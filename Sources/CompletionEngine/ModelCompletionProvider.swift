@@ -34,6 +34,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     public let grammars: GrammarRegistry
     public let options: Options
     public let notices: [String]
+    /// The model file.
+    public let modelPath: String
     private let builder: PromptBuilder
     private let sessions: DocumentSessions
     private let stopTokens: Set<TokenID>
@@ -71,6 +73,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         model = try Model(file: file, threads: threads)
         tokenizer = try Tokenizer(gguf: file)
         self.grammars = grammars
+        self.modelPath = modelPath
         self.options = options
         self.logger = logger
         var notices: [String] = []
@@ -142,12 +145,36 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     }
 
     public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
+        var report = CompletionReport()
+        return try complete(context, cancellation: cancellation, report: &report)
+    }
+
+    /// Which model answers, for session recordings.
+    public var identity: JSON { ["primary": ["path": .string(modelPath)]] }
+
+    public func complete(_ context: CompletionContext, cancellation: CancellationToken,
+                         report: inout CompletionReport) throws -> [CompletionSuggestion] {
         let started = monotonicMilliseconds()
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
+        // Counters move only on this serial worker: their change over this call is this request's.
+        let before = counters.withLock { $0 }
+        var stop: CompletionReport.StopReason?
+        defer {
+            let after = counters.withLock { $0 }
+            report.provider = modelPath.split(separator: "/").last.map(String.init)
+            report.reusedTokens = after.reusedTokens - before.reusedTokens
+            report.prefilledTokens = after.prefilledTokens - before.prefilledTokens
+            report.promptTokens = report.reusedTokens! + report.prefilledTokens!
+            report.generatedTokens = after.generatedTokens - before.generatedTokens
+            report.stopReason = cancellation.isCancelled ? .cancelled : stop
+        }
         let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk,
                                               deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
-        guard var logits = prefilled else { return [] }
+        guard var logits = prefilled else {
+            stop = prompt.isEmpty ? .noPrompt : .prefillIncomplete
+            return []
+        }
         let decodeStarted = monotonicMilliseconds()
         defer {
             let ms = monotonicMilliseconds() - decodeStarted
@@ -163,12 +190,13 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         while generated < options.maxTokens {
             if cancellation.isCancelled { return [] }
             let next = Sampling.argmax(logits.last)
-            if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { break }
+            if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { stop = .endOfGeneration; break }
             generated += 1
             text += decoder.append(next)
-            if case let .stop(cut) = rules.check(text) { result = cut; break }
+            if case let .stop(cut) = rules.check(text) { result = cut; stop = .stopRule; break }
             if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
                 result = rules.truncatedAtLineBoundary(text)
+                stop = .timeBudget
                 logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
                 break
             }
@@ -177,6 +205,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             counters.withLock { $0.generatedTokens += 1 }
         }
         if result == nil {
+            if stop == nil { stop = .maxTokens }
             text += decoder.finish()
             // Out of tokens in the middle of a line: keep whole lines only (unless it is all one line).
             result = generated >= options.maxTokens && text.contains("\n") ? rules.truncatedAtLineBoundary(text) : text

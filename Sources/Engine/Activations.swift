@@ -47,25 +47,19 @@ final class Workspace {
     /// What each `quantized` buffer currently holds: (source rows, token count, stamp).
     var quantizedKey: [Int32: (UnsafeMutablePointer<Float>, Int, Int)] = [:]
 
-    /// Per-thread attention scores `[thread][scoreCapacity]`.
-    private(set) var scores: UnsafeMutablePointer<Float>?
-    private(set) var scoreCapacity = 0
-    /// Per-thread f32 copy of one query head rounded to f16 precision `[thread][headDim]`.
-    private(set) var queryScratch: UnsafeMutablePointer<Float>
+    /// Per-thread attention scratch (scores and f16-rounded queries), grown with the context.
+    private var attentionBuffers: AttentionScratch?
 
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
     init(config: ModelConfig, threadCount: Int) {
         self.config = config
         self.threadCount = threadCount
-        queryScratch = .allocate(capacity: threadCount * config.headDim)
     }
 
     deinit {
         for pointer in allocations { pointer.deallocate() }
         for (_, pointer) in quantized { pointer.deallocate() }
-        scores?.deallocate()
-        queryScratch.deallocate()
     }
 
     /// Makes every buffer hold at least `tokens` rows.
@@ -111,13 +105,45 @@ final class Workspace {
         return (buffer, stride)
     }
 
-    /// Per-thread score rows of at least `positions` floats.
-    func scoreRows(positions: Int) -> UnsafeMutablePointer<Float> {
-        if positions > scoreCapacity {
-            scores?.deallocate()
-            scoreCapacity = max(positions, scoreCapacity * 2, 256)
-            scores = .allocate(capacity: scoreCapacity * threadCount)
-        }
-        return scores!
+    /// Per-thread attention scratch for at least `positions` cached positions.
+    func attentionScratch(positions: Int) -> AttentionScratch {
+        if let attentionBuffers, attentionBuffers.positions >= positions { return attentionBuffers }
+        let grown = AttentionScratch(config: config, threads: threadCount,
+                                     positions: max(positions, 2 * (attentionBuffers?.positions ?? 128)))
+        attentionBuffers = grown
+        return grown
     }
+}
+
+/// Scratch memory of `augur_attention_f16` for each thread, for one group of query heads sharing a KV head.
+final class AttentionScratch: @unchecked Sendable {
+    let positions: Int
+    private let group: Int, headDim: Int
+    /// Scores then probabilities: `[thread][group][positions]`.
+    private let scores: UnsafeMutablePointer<Float>
+    /// Queries (and probability chunks) as f16: `[thread][group · headDim]`.
+    private let halves: UnsafeMutablePointer<UInt16>
+    /// Queries rounded to f16 precision: `[thread][group · headDim]`.
+    private let queries: UnsafeMutablePointer<Float>
+
+    init(config: ModelConfig, threads: Int, positions: Int) {
+        self.positions = positions
+        group = config.groupSize
+        headDim = config.headDim
+        scores = .allocate(capacity: threads * group * positions)
+        halves = .allocate(capacity: threads * group * headDim)
+        queries = .allocate(capacity: threads * group * headDim)
+    }
+
+    deinit {
+        scores.deallocate()
+        halves.deallocate()
+        queries.deallocate()
+    }
+
+    /// Thread `thread`'s buffers.
+    func buffers(thread: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<UInt16>, UnsafeMutablePointer<Float>) {
+        (scores + thread * group * positions, halves + thread * group * headDim, queries + thread * group * headDim)
+    }
+
 }

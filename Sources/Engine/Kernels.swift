@@ -58,3 +58,8 @@ enum Kernels {
         augur_f32_to_f16_row(x, y, Int64(n))
     }
 }
+
+extension Model {
+    /// The kernel level in use ("scalar", "avx2", "avx512", "avx512vnni").
+    public static var isaName: String { String(cString: augur_isa_name(augur_isa_active())) }
+}

@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,9 +67,10 @@ final class ForwardPass {
     func rmsNorm(_ input: Activations, weight: [Float], into output: Activations, rows: Range<Int>? = nil) {
         let n = input.width
         let eps = config.rmsEpsilon
+        let rows = rows ?? 0..<tokenCount
         weight.withUnsafeBufferPointer { w in
-            for (o, t) in (rows ?? 0..<tokenCount).enumerated() {
-                let src = input.row(t), dst = output.row(o)
+            forEachToken(rows.count) { o in
+                let src = input.row(rows.lowerBound + o), dst = output.row(o)
                 var sum: Double = 0
                 for i in 0..<n { sum += Double(src[i] * src[i]) }
                 let mean = Float(sum / Double(n))
@@ -76,6 +79,18 @@ final class ForwardPass {
             }
         }
         stamp += 1
+    }
+
+    /// Runs `body(t)` for `t` in `0..<count`, split between the pool's threads when there is more than one
+    /// token (a single token's elementwise work is too small to be worth a hand-off).
+    private func forEachToken(_ count: Int, _ body: (Int) -> Void) {
+        if count < 2 {
+            for t in 0..<count { body(t) }
+            return
+        }
+        pool.parallelFor(count) { range in
+            for t in range { body(t) }
+        }
     }
 
     /// `rows[t] += bias` for every token.
@@ -100,9 +115,12 @@ final class ForwardPass {
 
     /// `gate = silu(gate) · up` (ggml `swiglu`: `silu(x) = x / (1 + e^-x)`).
     func swiglu(gate: Activations, up: Activations) {
-        for t in 0..<tokenCount {
-            let g = gate.row(t), u = up.row(t)
-            for i in 0..<gate.width {
+        // Every element is independent: split the flattened [token][width] rows between the threads (the
+        // exponentials make this the costliest elementwise op, even for one token).
+        let g = gate.base, u = up.base
+        precondition(gate.width == up.width)
+        pool.parallelFor(tokenCount * gate.width, granularity: 64) { range in
+            for i in range {
                 let x = g[i]
                 g[i] = x / (1 + expf(-x)) * u[i]
             }
@@ -142,7 +160,7 @@ final class ForwardPass {
         if let key = workspace.quantizedKey[type], key.0 == input.base, key.1 == n, key.2 == stamp {
             return (UnsafeRawPointer(buffer), stride)
         }
-        for t in 0..<n {
+        forEachToken(n) { t in
             Kernels.quantizeActivation(weightType: w.type, input.row(t), into: buffer + t * stride, count: input.width)
         }
         workspace.quantizedKey[type] = (input.base, n, stamp)
@@ -174,8 +192,9 @@ final class ForwardPass {
     func rope(_ rows: Activations, heads: Int, style: RoPEStyle) {
         let half = config.ropeDimensions / 2
         let headDim = config.headDim
-        for t in 0..<tokenCount {
-            let c = workspace.ropeCos + t * half, s = workspace.ropeSin + t * half
+        let cosines = workspace.ropeCos!, sines = workspace.ropeSin!
+        forEachToken(tokenCount) { t in
+            let c = cosines + t * half, s = sines + t * half
             for h in 0..<heads {
                 let x = rows.row(t) + h * headDim
                 switch style {
@@ -219,46 +238,23 @@ final class ForwardPass {
             }
         }
         let scale = 1 / sqrtf(Float(headDim))
-        let scores = workspace.scoreRows(positions: start + tokenCount)
-        let scoreStride = workspace.scoreCapacity
-        let queryScratch = workspace.queryScratch
-        let tasks = tokenCount * heads
+        // One task per (token, KV head): the group's query heads read each cached key and value once.
+        let scratch = workspace.attentionScratch(positions: start + tokenCount)
+        let tasks = tokenCount * kvHeads
         let threads = pool.threadCount
         let layer = self.layer, start = self.start, cache = self.cache
         let q = self.q, out = attentionOut
         pool.run { thread in
             let lo = tasks * thread / threads, hi = tasks * (thread + 1) / threads
-            let s = scores + thread * scoreStride   // [position] scores, then probabilities
-            let qh = queryScratch + thread * headDim
+            let (scores, qh16, qh) = scratch.buffers(thread: thread)
             for task in lo..<hi {
-                let t = task / heads, h = task % heads
-                let kvHead = h / group
+                let t = task / kvHeads, kvHead = task % kvHeads
                 let length = start + t + 1          // causal: positions 0 ... start + t
-                let query = q.row(t) + h * headDim
-                // ggml converts the query to the cache type (f16) before the K·q dot.
-                for i in 0..<headDim { qh[i] = Float(Float16(query[i])) }
-                let keys = cache.keyBase(layer: layer, kvHead: kvHead)
-                let values = cache.valueBase(layer: layer, kvHead: kvHead)
-                var maximum = -Float.infinity
-                for j in 0..<length {
-                    let score = Kernels.dot(f16: keys + j * headDim, f32: qh, count: headDim) * scale
-                    s[j] = score
-                    maximum = max(maximum, score)
-                }
-                var sum: Double = 0
-                for j in 0..<length {
-                    let e = expf(s[j] - maximum)
-                    s[j] = e
-                    sum += Double(e)
-                }
-                let inverse = Float(1 / sum)
-                let o = out.row(t) + h * headDim
-                o.initialize(repeating: 0, count: headDim)
-                for j in 0..<length {
-                    // ggml converts the probabilities to f16 for the V·P product with an f16 cache.
-                    let p = Float(Float16(s[j] * inverse))
-                    Kernels.axpy(p, f16: values + j * headDim, into: o, count: headDim)
-                }
+                augur_attention_f16(q.row(t) + kvHead * group * headDim, Int64(headDim), Int32(group),
+                                    cache.keyBase(layer: layer, kvHead: kvHead),
+                                    cache.valueBase(layer: layer, kvHead: kvHead),
+                                    Int64(length), Int64(headDim), scale, scores, qh16, qh,
+                                    out.row(t) + kvHead * group * headDim, Int64(headDim))
             }
         }
         stamp += 1

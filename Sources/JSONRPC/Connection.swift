@@ -36,16 +36,19 @@ public final class Connection: Sendable {
     private let writer = Mutex(WriterState())
     private let stopRequested = Atomic<Bool>(false)
     private let onOutputClosed: @Sendable () -> Void
+    private let tap: (any MessageTap)?
 
     /// - Parameters:
     ///   - maxMessageBytes: bodies longer than this are skipped and answered with an error.
+    ///   - tap: sees every message body in and out (session recording).
     ///   - onOutputClosed: called once when writing fails because the peer closed its end.
     public init(input: Int32, output: Int32, maxMessageBytes: Int = 256 << 20, logger: Logger,
-                onOutputClosed: @escaping @Sendable () -> Void = {}) {
+                tap: (any MessageTap)? = nil, onOutputClosed: @escaping @Sendable () -> Void = {}) {
         self.inputFD = input
         self.outputFD = output
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger
+        self.tap = tap
         self.onOutputClosed = onOutputClosed
     }
 
@@ -138,6 +141,7 @@ public final class Connection: Sendable {
         frame.append(contentsOf: body)
         let closedNow = writer.withLock { state -> Bool in
             guard !state.outputClosed else { return false }
+            tap?.sent(body)
             var written = 0
             while written < frame.count {
                 let n = frame.withUnsafeBytes { Glibc.write(outputFD, $0.baseAddress! + written, frame.count - written) }
@@ -165,10 +169,12 @@ public final class Connection: Sendable {
         do {
             value = try JSON.parse(body)
         } catch {
+            tap?.receivedUnparseable(body)
             logger.warning("unparseable message: \(error)")
             send(.response(id: nil, result: .failure(.parseError(error.description))))
             return
         }
+        tap?.received(value)
         if case let .array(elements) = value {
             dispatchBatch(elements, to: handler)
             return

@@ -64,6 +64,10 @@ public protocol CompletionProvider: Sendable {
     /// the server shows each once.
     var notices: [String] { get }
     func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion]
+    /// `complete`, also filling `report` (token counts, stop reason) for session recordings. The server
+    /// calls this one; the default calls `complete` and reports nothing.
+    func complete(_ context: CompletionContext, cancellation: CancellationToken,
+                  report: inout CompletionReport) throws -> [CompletionSuggestion]
     /// The document was closed: drop whatever is kept for it. Called on the same serial worker as `complete`.
     func documentClosed(_ uri: String)
     /// The document changed and has been quiet for a moment: prepare what a completion at `context.cursor`
@@ -72,9 +76,16 @@ public protocol CompletionProvider: Sendable {
     func warmUp(_ context: CompletionContext, cancellation: CancellationToken)
     /// The provider's own counters for `augur/stats` (nil: none).
     var statistics: JSON { get }
+    /// Which models answer (names, paths, hashes), written to session recordings (nil: not known).
+    var identity: JSON { get }
 }
 
 extension CompletionProvider {
+    public func complete(_ context: CompletionContext, cancellation: CancellationToken,
+                         report: inout CompletionReport) throws -> [CompletionSuggestion] {
+        try complete(context, cancellation: cancellation)
+    }
+    public var identity: JSON { .null }
     public var notices: [String] { [] }
     public func documentClosed(_ uri: String) {}
     public func warmUp(_ context: CompletionContext, cancellation: CancellationToken) {}

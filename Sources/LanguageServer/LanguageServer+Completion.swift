@@ -1,10 +1,11 @@
 import Dispatch
 import JSON
 import JSONRPC
+import ReplayFormat
 
 /// `textDocument/inlineCompletion` and `textDocument/completion`.
 extension LanguageServer {
-    enum CompletionKind: Sendable {
+    enum CompletionKind: Sendable, Equatable {
         /// LSP 3.18 inline completion (ghost text).
         case inline
         /// A completion-menu item, for editors without inline completion.
@@ -41,8 +42,8 @@ extension LanguageServer {
             return
         }
 
-        // A newer request for a document supersedes older ones still running.
-        cancelJobs(where: { $0.uri == context.uri }, reason: .superseded,
+        // A newer request for a document supersedes older ones of the same kind still running.
+        cancelJobs(where: { $0.uri == context.uri && $0.kind == kind }, reason: .superseded,
                    error: .contentModified("superseded by completion request \(request.id)"))
         let token = CancellationToken()
         let admitted = state.withLock { state -> Bool in
@@ -54,7 +55,7 @@ extension LanguageServer {
                 state.stats.rejectedBusy += 1
                 return false
             }
-            state.jobs[request.id] = Job(token: token, request: request, uri: context.uri)
+            state.jobs[request.id] = Job(token: token, request: request, uri: context.uri, kind: kind)
             return true
         }
         guard admitted else {
@@ -64,18 +65,30 @@ extension LanguageServer {
         let started = DispatchTime.now()
         worker.async { [self] in
             guard !token.isCancelled else { return }
-            let result = runProvider(context, token: token)
+            var report = CompletionReport()
+            let result = runProvider(context, token: token, report: &report)
+            let latencyMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let stillWanted = state.withLock { state -> Bool in
                 guard state.jobs.removeValue(forKey: request.id) != nil else { return false }
                 if case .success = result {
                     state.stats.completionsAnswered += 1
-                    state.stats.recordLatency(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+                    state.stats.recordLatency(latencyMs)
                 } else {
                     state.stats.errors += 1
                 }
                 return true
             }
-            guard stillWanted, !token.isCancelled else { return }
+            let delivered = stillWanted && !token.isCancelled
+            recording.write { t in
+                let outcome: String
+                switch result {
+                case .success: outcome = delivered ? "answered" : "discarded"
+                case .failure: outcome = delivered ? "error" : "discarded"
+                }
+                return .completion(Self.annotation(report, t: t, request: request, context: context, outcome: outcome,
+                                                   latencyMs: latencyMs))
+            }
+            guard delivered else { return }
             switch result {
             case let .success(suggestions):
                 request.reply(Self.completionResult(suggestions, kind: kind, document: snapshot, cursor: context.cursor,
@@ -86,7 +99,24 @@ extension LanguageServer {
         }
     }
 
-    private func runProvider(_ context: CompletionContext, token: CancellationToken) -> Result<[CompletionSuggestion], ResponseError> {
+    /// The recording's record of one completion.
+    private static func annotation(_ report: CompletionReport, t: Double, request: IncomingRequest, context: CompletionContext,
+                                   outcome: String, latencyMs: Double) -> ReplayRecord.CompletionAnnotation {
+        var a = ReplayRecord.CompletionAnnotation(t: t, requestID: request.id.json, method: request.method, uri: context.uri,
+                                                  version: context.version, outcome: outcome, latencyMs: latencyMs)
+        a.promptTokens = report.promptTokens
+        a.reusedTokens = report.reusedTokens
+        a.prefilledTokens = report.prefilledTokens
+        a.generatedTokens = report.generatedTokens
+        a.draftedTokens = report.draftedTokens
+        a.acceptedTokens = report.acceptedTokens
+        a.stopReason = report.stopReason?.rawValue
+        a.provider = report.provider
+        return a
+    }
+
+    private func runProvider(_ context: CompletionContext, token: CancellationToken,
+                             report: inout CompletionReport) -> Result<[CompletionSuggestion], ResponseError> {
         guard let provider = state.withLock({ $0.provider }) else { return .success([]) }
         switch provider.status {
         case .ready: break
@@ -98,7 +128,7 @@ extension LanguageServer {
             return .failure(.requestFailed(message))
         }
         do {
-            return .success(try provider.complete(context, cancellation: token))
+            return .success(try provider.complete(context, cancellation: token, report: &report))
         } catch {
             logger.error("completion for \(context.uri) failed: \(error)")
             return .failure(.requestFailed("completion failed: \(error)"))
@@ -118,7 +148,8 @@ extension LanguageServer {
                 }
                 let lspRange = TextRange(start: document.position(of: range.lowerBound, encoding: encoding),
                                          end: document.position(of: range.upperBound, encoding: encoding))
-                return ["insertText": .string(suggestion.insertText), "range": lspRange.json]
+                return ["insertText": .string(suggestion.insertText), "range": lspRange.json,
+                        "command": acceptCommandJSON(uri: document.uri, insertText: suggestion.insertText)]
             }
             return ["items": .array(items)]
         case .menu:

@@ -32,6 +32,12 @@ extension LanguageServer {
             let range = try change.optionalObject("range") == nil ? nil : try change.range("range")
             changes.append(.init(range: range, text: try change.string("text")))
         }
+        // No changes, no edit: Neovim 0.7 sends a duplicate, empty didChange when its debounce timer races a
+        // flush; it must not cancel the requests in flight.
+        guard !changes.isEmpty else {
+            logger.debug("didChange for \(uri) without changes; ignored")
+            return
+        }
         let (encoding, limit) = state.withLock { ($0.encoding, $0.configuration.maxDocumentBytes) }
         let result = documents.withLock { documents -> Result<Int, ResponseError> in
             // Take the document out of the table while editing so its text is uniquely referenced and

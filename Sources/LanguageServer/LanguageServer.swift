@@ -2,6 +2,7 @@ import Dispatch
 import JSON
 import JSONRPC
 import Logging
+import ReplayFormat
 import Synchronization
 
 /// The Augur language server: LSP lifecycle, document synchronisation and completion dispatch.
@@ -20,6 +21,9 @@ public final class LanguageServer: MessageHandler {
         let token: CancellationToken
         let request: IncomingRequest
         let uri: String
+        /// Inline (ghost text) or menu: a newer request supersedes older ones of its own kind only, so an
+        /// editor that asks for both doesn't have them knock each other out.
+        var kind: CompletionKind = .inline
     }
 
     struct State: Sendable {
@@ -34,6 +38,8 @@ public final class LanguageServer: MessageHandler {
         var warmUpGeneration: UInt64 = 0
         /// The warm-up queued or running, cancelled by any completion request or edit.
         var warmUpToken: CancellationToken?
+        /// Problems to show the user once `initialize` has been answered (a recording that could not start).
+        var pendingWarnings: [String] = []
     }
 
     public static let name = "augur"
@@ -51,6 +57,8 @@ public final class LanguageServer: MessageHandler {
     let warmUpDelay = DispatchTimeInterval.milliseconds(250)
     /// Requests we sent to the client, waiting for their responses.
     let outgoing = Mutex<[RequestID: DispatchSemaphore]>([:])
+    /// The session recording (`--record`, `initializationOptions.record`); idle unless asked for.
+    let recording: SessionRecording
     private let exitCode = Atomic<Int32>(-1)
 
     /// - Parameters:
@@ -61,12 +69,39 @@ public final class LanguageServer: MessageHandler {
     public init(input: Int32, output: Int32, configuration: ServerConfiguration, version: String, logger: Logger,
                 providerFactory: @escaping @Sendable (ServerConfiguration) -> any CompletionProvider,
                 onOutputClosed: @escaping @Sendable () -> Void = {}) {
+        let recording = SessionRecording()
+        self.recording = recording
         self.connection = Connection(input: input, output: output, maxMessageBytes: configuration.maxMessageBytes,
-                                     logger: logger, onOutputClosed: onOutputClosed)
+                                     logger: logger, tap: recording, onOutputClosed: onOutputClosed)
         self.logger = logger
         self.version = version
         self.providerFactory = providerFactory
         self.state = Mutex(State(configuration: configuration))
+        if let path = configuration.record { startRecording(path: path, configuration: configuration, includingLastReceived: false) }
+    }
+
+    /// Starts the session recording; a file that cannot be written gives one warning and the server goes on.
+    private func startRecording(path: String, configuration: ServerConfiguration, includingLastReceived: Bool) {
+        let header = ReplayRecord.Header(augurVersion: version, source: "serve", startedUnix: ReplayLog.wallClockSeconds(),
+                                         config: configuration.json)
+        recording.start(path: path, header: header, includingLastReceived: includingLastReceived) { [weak self] problem in
+            self?.recordingProblem(problem)
+        }
+        if recording.isRecording { logger.info("recording the session to \(path) (it contains the documents' text)") }
+    }
+
+    /// Logs a recording problem and tells the user (after `initialize` has been answered).
+    private func recordingProblem(_ problem: String) {
+        logger.warning("\(problem)")
+        let show = state.withLock { state -> Bool in
+            guard state.phase != .uninitialized else {
+                state.pendingWarnings.append(problem)
+                return false
+            }
+            return true
+        }
+        // Never send from the caller: it may be inside the connection's writer lock.
+        if show { DispatchQueue.global().async { [self] in showMessage(type: 2, "Augur: " + problem) } }
     }
 
     /// Serves until `exit` or the end of input. Returns the process exit code: 0 after `shutdown`, else 1.
@@ -113,6 +148,8 @@ public final class LanguageServer: MessageHandler {
             handleCompletion(request, kind: .menu)
         case (.running, "augur/stats"):
             request.reply(statsJSON())
+        case (.running, "workspace/executeCommand"):
+            handleExecuteCommand(request)
         default:
             request.reply(.methodNotFound(request.method))
         }
@@ -146,6 +183,8 @@ public final class LanguageServer: MessageHandler {
             case "textDocument/didChange": try didChange(Params(params))
             case "textDocument/didClose": try didClose(Params(params))
             case "textDocument/didSave": try didSave(Params(params))
+            case "textDocument/didShowCompletion": didShowCompletion(params)
+            case "textDocument/didPartiallyAcceptCompletion": didPartiallyAcceptCompletion(params)
             default:
                 if !method.hasPrefix("$/") { logger.debug("ignoring unknown notification \(method)") }
             }
@@ -203,13 +242,26 @@ public final class LanguageServer: MessageHandler {
         }
         let supportsProgress = request.params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
         let encoding = PositionEncoding.negotiate(offered: offered)
-        let (configuration, warnings) = state.withLock { state -> (ServerConfiguration, [String]) in
-            let warnings = options.map { state.configuration.apply(initializationOptions: $0) } ?? []
+        let recordingPath = recording.path
+        var (recordedConfiguration, warnings, pending) = state.withLock { state -> (ServerConfiguration, [String], [String]) in
+            let commandLineRecord = state.configuration.record
+            var warnings = options.map { state.configuration.apply(initializationOptions: $0) } ?? []
+            if let recordingPath, state.configuration.record != recordingPath {
+                warnings.append("already recording to \(recordingPath); initializationOptions.record ignored")
+                state.configuration.record = commandLineRecord
+            }
+            defer { state.pendingWarnings = [] }
             state.encoding = encoding
             state.phase = .running
-            return (state.configuration, warnings)
+            return (state.configuration, warnings, state.pendingWarnings)
         }
+        if recordingPath == nil, let path = recordedConfiguration.record {
+            startRecording(path: path, configuration: recordedConfiguration, includingLastReceived: true)
+            if !recording.isRecording { recordedConfiguration.record = nil }
+        }
+        let configuration = recordedConfiguration
         for warning in warnings { logger.warning("\(warning)") }
+        warnings += pending  // logged when they happened
         let result: JSON = [
             "capabilities": [
                 "positionEncoding": .string(encoding.rawValue),
@@ -219,6 +271,7 @@ public final class LanguageServer: MessageHandler {
                     "save": ["includeText": false],
                 ],
                 "inlineCompletionProvider": .object([:]),
+                "executeCommandProvider": ["commands": [.string(Self.acceptCommand)]],
                 "completionProvider": [
                     "resolveProvider": false,
                     "triggerCharacters": [".", "(", "[", "{", ",", ":", "="],
@@ -236,6 +289,13 @@ public final class LanguageServer: MessageHandler {
             let progress = supportsProgress ? beginProgress(title: "Augur: loading models") : nil
             let provider = providerFactory(configuration)
             state.withLock { $0.provider = provider }
+            recording.write { t in
+                switch provider.status {
+                case .ready: return .provider(t: t, status: "ready", message: nil, models: provider.identity)
+                case let .unavailable(message): return .provider(t: t, status: "unavailable", message: message, models: provider.identity)
+                case let .failed(message): return .provider(t: t, status: "failed", message: message, models: provider.identity)
+                }
+            }
             for notice in provider.notices {
                 logger.warning("\(notice)")
                 showMessage(type: 2, notice)

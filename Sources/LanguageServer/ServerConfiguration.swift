@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxLatencyMs: Int = 1500
     /// Most tokens a completion may generate.
     public var maxTokens: Int = 128
+    /// Record the session to this file (JSON Lines, Docs/ReplayFormat.md). Nil: no recording.
+    public var record: String?
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public static let initializationKeys: [(String, String)] = [
         ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
+        ("record", "string"),
     ]
 
     /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
@@ -69,6 +72,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "cacheMB": if let n = integer(1...(1 << 20)) { cacheMB = n }
             case "maxLatencyMs": if let n = integer(1...600_000) { maxLatencyMs = n }
             case "maxTokens": if let n = integer(1...8192) { maxTokens = n }
+            case "record": if let s = string() { record = s }
             default:
                 warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")
             }

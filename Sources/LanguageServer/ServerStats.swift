@@ -14,6 +14,8 @@ struct ServerStats: Sendable {
     var documentChanges = 0
     /// Warm-ups that ran to the end (not cancelled).
     var warmUps = 0
+    /// Shown / accepted suggestions as editors report them.
+    var feedback = CompletionFeedback()
     /// Latencies of answered completions, milliseconds (most recent 1,000).
     var latenciesMs: [Double] = []
 
@@ -44,6 +46,7 @@ struct ServerStats: Sendable {
             "warmUps": .int(warmUps),
             "openDocuments": .int(openDocuments),
             "inFlight": .int(inFlight),
+            "feedback": feedback.json,
             "latencyMs": [
                 "p50": percentile(0.5).map(JSON.double) ?? .null,
                 "p95": percentile(0.95).map(JSON.double) ?? .null,

@@ -13,8 +13,10 @@ struct Augur: ParsableCommand {
             ServeCommand.self,
             InspectCommand.self,
             GenerateCommand.self,
+            BenchCommand.self,
             TokenizeCommand.self,
             ModelsCommand.self,
+            ReplayCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

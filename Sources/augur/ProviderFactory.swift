@@ -43,7 +43,9 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
         let provider = try ModelCompletionProvider(modelPath: primary.path, threads: configuration.threads,
                                                    grammars: grammars, options: options, logger: logger)
         logger.info("primary model \(primary.path)\(draft.map { ", draft \($0.path) (verified)" } ?? "")")
-        return NoticeAddingProvider(base: provider, extra: notices)
+        var identity: [String: JSON] = ["primary": modelIdentity(primary)]
+        if let draft { identity["draft"] = modelIdentity(draft) }
+        return NoticeAddingProvider(base: provider, extra: notices, identity: .object(identity))
     } catch {
         return UnavailableCompletionProvider(status: .failed(message: "Augur: cannot load \(primary.path): \(error)"), notices: notices)
     }
@@ -53,14 +55,30 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
 struct NoticeAddingProvider: CompletionProvider {
     let base: any CompletionProvider
     let extra: [String]
+    /// The resolved models (name, path, size, sha256 from the manifest) for recordings.
+    var identity: JSON = .null
     var status: ProviderStatus { base.status }
     var notices: [String] { extra + base.notices }
     func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
         try base.complete(context, cancellation: cancellation)
     }
+    func complete(_ context: CompletionContext, cancellation: CancellationToken,
+                  report: inout CompletionReport) throws -> [CompletionSuggestion] {
+        try base.complete(context, cancellation: cancellation, report: &report)
+    }
     func documentClosed(_ uri: String) { base.documentClosed(uri) }
     func warmUp(_ context: CompletionContext, cancellation: CancellationToken) { base.warmUp(context, cancellation: cancellation) }
     var statistics: JSON { base.statistics }
+}
+
+/// A resolved model for recordings: its manifest name and sha256 when it is a manifest model.
+private func modelIdentity(_ model: ResolvedModel) -> JSON {
+    var object: [String: JSON] = ["path": .string(model.path), "size": .int(Int(model.size))]
+    if let spec = model.spec {
+        object["name"] = .string(spec.name)
+        object["sha256"] = .string(spec.sha256)
+    }
+    return .object(object)
 }
 
 /// The grammars: `$AUGUR_GRAMMARS`, else a `grammars/` folder next to the installed binary's `share/augur`,

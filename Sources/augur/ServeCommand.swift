@@ -41,6 +41,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "KV-cache budget for all documents, in MiB (default: sized from free memory).")
     var cacheMb: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Record the session to FILE (JSON Lines, mode 0600; it contains your code). See Docs/ReplayFormat.md.", valueName: "file"))
+    var record: String?
+
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -63,7 +66,8 @@ struct ServeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // SIGTERM (the editor or the system stopping us) ends the process at once, even in the middle of a
         // forward pass, saying why on stderr (only async-signal-safe calls here). Nothing needs flushing:
-        // protocol output is written unbuffered, the model is mapped read-only and no file is written.
+        // protocol output and session recordings (`--record`) are written with one write(2) per message,
+        // and the model is mapped read-only.
         // The signal mask is inherited through exec: a client that spawns us from a thread blocking SIGTERM
         // (Foundation's Process from a Dispatch thread does) would leave SIGTERM pending forever.
         var terminate = sigset_t()
@@ -95,6 +99,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxMessageBytes = maxMessageBytes
         configuration.maxPendingRequests = maxPendingRequests
         configuration.cacheMB = cacheMb
+        configuration.record = record
 
         let server = LanguageServer(
             input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,

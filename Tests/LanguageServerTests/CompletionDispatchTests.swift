@@ -158,6 +158,17 @@ import Testing
         #expect(try client.response(second)["error"]?["code"] == -32800)
     }
 
+    @Test func menuRequestDoesNotSupersedeGhostText() throws {
+        let (harness, _, inline) = try startBlockedCompletion()
+        let client = harness.client
+        let menu = client.request("textDocument/completion", TestClient.positionParams(uri, 0, 3))
+        // The inline request is still running: only a client cancel ends it, with -32800 (not -32801).
+        client.notify("$/cancelRequest", ["id": .int(inline)])
+        #expect(try client.response(inline)["error"]?["code"] == -32800)
+        client.notify("$/cancelRequest", ["id": .int(menu)])
+        #expect(try client.response(menu)["error"]?["code"] == -32800)
+    }
+
     @Test func excessRequestsAreRefused() throws {
         let provider = BlockingProvider()
         var configuration = ServerConfiguration()

@@ -50,8 +50,15 @@ final class WarmUpProvider: CompletionProvider {
         #expect(warmUps.count == 1)
         #expect(warmUps.first?.text == "let a = 1\nlet b = 2😀\n")
         #expect(warmUps.first?.cursor == 10 + 9 + 4)
-        let stats = try client.call("augur/stats")
-        #expect(stats["result"]?["warmUps"] == 1)
+        // The server counts a warm-up once the provider returns, which may be just after `started`.
+        var counted: JSON? = nil
+        let deadline = monotonicSeconds() + 5
+        repeat {
+            counted = try client.call("augur/stats")["result"]?["warmUps"]
+            if counted == 1 { break }
+            usleep(10_000)
+        } while monotonicSeconds() < deadline
+        #expect(counted == 1)
     }
 
     @Test func requestCancelsRunningWarmUp() throws {

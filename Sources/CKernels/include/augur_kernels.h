@@ -95,6 +95,16 @@ void augur_f16_to_f32_row(const uint16_t *x, float *y, int64_t n);
 float augur_f16_to_f32(uint16_t h);
 uint16_t augur_f32_to_f16(float f);
 
+/// Causal grouped-query attention of `heads` query heads (rows of d floats, stride q_stride) that share one
+/// KV head, over n cached positions of f16 keys and values (`[n][d]` each): for each head h,
+/// s_j = dot(K_j, f16(q_h)) · scale, p = f16(softmax(s)) (exp of s_j − max, sum in double), and
+/// out_h = Σ_j p_j · V_j (in position order). ggml's non-flash CPU attention with an f16 cache, built from
+/// the dispatched dot/axpy kernels, so the result is the same at every ISA level.
+/// Scratch: scores heads·n floats, qh16 heads·d halves (≥ d), qh heads·d floats.
+void augur_attention_f16(const float *q, int64_t q_stride, int heads, const uint16_t *K, const uint16_t *V,
+                         int64_t n, int64_t d, float scale, float *scores, uint16_t *qh16, float *qh,
+                         float *out, int64_t out_stride);
+
 /// All kernels of one ISA level, for tests and benchmarks that compare levels without touching
 /// the process-wide active level. Levels above augur_isa_detected() are clamped.
 typedef struct {

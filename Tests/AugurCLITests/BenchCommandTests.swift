@@ -1,0 +1,33 @@
+import Foundation
+import JSON
+import Testing
+
+/// `augur bench`: the figures it prints are there, positive and consistent (k = 1 is the decode step).
+@Suite struct BenchCommandTests {
+    @Test("bench --json reports prefill, decode and verification figures on the tiny model",
+          .enabled(if: FileManager.default.fileExists(atPath: GenerateCommandTests.modelPath)))
+    func benchJSON() throws {
+        let (status, stdout) = try GenerateCommandTests.run([
+            "bench", "--model", GenerateCommandTests.modelPath, "--prefill-tokens", "24", "--decode-tokens", "4",
+            "--prefix-tokens", "16", "--verify", "1", "3", "--repetitions", "1", "--json",
+        ])
+        #expect(status == 0)
+        let report = try JSON.parse(stdout)
+        #expect(report["pp"]?["tokens"]?.intValue == 24)
+        #expect((report["pp"]?["tokens_per_second"]?.doubleValue ?? 0) > 0)
+        #expect(report["tg"]?["tokens"]?.intValue == 4)
+        #expect((report["tg"]?["tokens_per_second"]?.doubleValue ?? 0) > 0)
+        let passes = report["verify"]?["passes"]?.arrayValue ?? []
+        #expect(passes.map { $0["k"]?.intValue } == [1, 3])
+        #expect(passes.first?["ratio"]?.doubleValue == 1)
+        #expect(passes.allSatisfy { ($0["ms"]?.doubleValue ?? 0) > 0 })
+        #expect(report["isa"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test("bench rejects bad arguments and a missing model")
+    func usageErrors() throws {
+        #expect(try GenerateCommandTests.run(["bench", "--model", "/nonexistent.gguf"]).status != 0)
+        #expect(try GenerateCommandTests.run(["bench", "--model", "x.gguf", "--tests", "bogus"]).status != 0)
+        #expect(try GenerateCommandTests.run(["bench", "--model", "x.gguf", "--verify", "0"]).status != 0)
+    }
+}
