@@ -81,6 +81,46 @@ static AVX512 void mm_f16_avx512(const void *W, size_t row_bytes, int64_t r0, in
             out[(int64_t)t * ldo + r] = dot_f16_f16_avx512(ROW(W, row_bytes, r), TOK(xq, xq_stride, t), k);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Activation quantization to Q8_K (ggml quantize_row_q8_K_ref): the first element of largest
+// magnitude maps to -127; iscale * x rounded to nearest even (vcvtps2dq under the default rounding
+// mode = the twin's nearest_int), capped at 127; 16-element sums. Other types: the AVX2 version.
+
+static AVX512 void quantize_q8_K_avx512(const float *x, block_q8_K *y, int64_t n) {
+    const int64_t nb = n / QK_K;
+    const __m512 sign = _mm512_set1_ps(-0.0f);
+    for (int64_t i = 0; i < nb; i++, x += QK_K) {
+        __m512 amaxv = _mm512_setzero_ps();
+        for (int j = 0; j < QK_K; j += 16) amaxv = _mm512_max_ps(amaxv, _mm512_andnot_ps(sign, _mm512_loadu_ps(x + j)));
+        const float amax = _mm512_reduce_max_ps(amaxv);
+        if (amax == 0) {
+            memset(&y[i], 0, sizeof(block_q8_K));
+            continue;
+        }
+        // The first element with |x| == amax (the twin keeps the first on ties).
+        float max = 0;
+        const __m512 am = _mm512_set1_ps(amax);
+        for (int j = 0; j < QK_K; j += 16) {
+            const __mmask16 hit = _mm512_cmp_ps_mask(_mm512_andnot_ps(sign, _mm512_loadu_ps(x + j)), am, _CMP_EQ_OQ);
+            if (hit) { max = x[j + __builtin_ctz(hit)]; break; }
+        }
+        const float iscale = -127.f / max;
+        const __m512 is = _mm512_set1_ps(iscale);
+        const __m512i cap = _mm512_set1_epi32(127);
+        for (int j = 0; j < QK_K; j += 16) {
+            const __m512i v = _mm512_min_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(is, _mm512_loadu_ps(x + j))), cap);
+            _mm_storeu_si128((__m128i *)(y[i].qs + j), _mm512_cvtepi32_epi8(v));
+            y[i].bsums[j / 16] = (int16_t)_mm512_reduce_add_epi32(v);
+        }
+        y[i].d = 1 / iscale;
+    }
+}
+
+AVX512 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) {
+    if (augur_vec_dot_type(t) == AUGUR_TYPE_Q8_K) quantize_q8_K_avx512(x, (block_q8_K *)xq, n);
+    else augur_quantize_activation_avx2(t, x, xq, n);
+}
+
 // Without VNNI the quantized kernels are the AVX2 ones (dispatch falls back level by level).
 const matmul_set augur_mm_avx512 = { .f32 = mm_f32_avx512, .f16 = mm_f16_avx512 };
 
@@ -359,4 +399,5 @@ float augur_dot_f32_avx512(const float *a, const float *b, int64_t n) { return a
 void augur_axpy_f32_avx512(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
 float augur_dot_f16_f32_avx512(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
+void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 #endif

@@ -127,9 +127,9 @@ static const augur_kernel_table tables[4] = {
       augur_dot_f16_f32_ref, augur_axpy_f16_f32_ref, augur_f32_to_f16_row_ref },
     { AUGUR_ISA_AVX2, matmul_avx2, augur_quantize_activation_avx2, augur_dot_f32_avx2, augur_axpy_f32_avx2,
       augur_dot_f16_f32_avx2, augur_axpy_f16_f32_avx2, augur_f32_to_f16_row_avx2 },
-    { AUGUR_ISA_AVX512, matmul_avx512, augur_quantize_activation_avx2, augur_dot_f32_avx512, augur_axpy_f32_avx512,
+    { AUGUR_ISA_AVX512, matmul_avx512, augur_quantize_activation_avx512, augur_dot_f32_avx512, augur_axpy_f32_avx512,
       augur_dot_f16_f32_avx512, augur_axpy_f16_f32_avx512, augur_f32_to_f16_row_avx2 },
-    { AUGUR_ISA_AVX512_VNNI, matmul_vnni, augur_quantize_activation_avx2, augur_dot_f32_avx512, augur_axpy_f32_avx512,
+    { AUGUR_ISA_AVX512_VNNI, matmul_vnni, augur_quantize_activation_avx512, augur_dot_f32_avx512, augur_axpy_f32_avx512,
       augur_dot_f16_f32_avx512, augur_axpy_f16_f32_avx512, augur_f32_to_f16_row_avx2 },
 };
 

@@ -121,6 +121,7 @@ float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n);
 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n);
 void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n);
 void augur_quantize_activation_avx2(int weight_type, const float *x, void *xq, int64_t n);
+void augur_quantize_activation_avx512(int weight_type, const float *x, void *xq, int64_t n);
 float augur_dot_f32_avx512(const float *a, const float *b, int64_t n);
 void augur_axpy_f32_avx512(float a, const float *x, float *y, int64_t n);
 float augur_dot_f16_f32_avx512(const uint16_t *a, const float *b, int64_t n);

@@ -30,7 +30,13 @@ import Testing
     func quantizeActivationMatchesTwin(isa: augur_isa) {
         var rng = Rng(42)
         let k = 1024
-        let x = randomActivations(count: k, rng: &rng)
+        var x = randomActivations(count: k, rng: &rng)
+        // Block 1: the largest magnitude twice with opposite signs (the first one sets the scale);
+        // block 2: all zero; block 3: one nonzero element.
+        x[256 + 17] = -1e6; x[256 + 200] = 1e6
+        for i in 512..<768 { x[i] = 0 }
+        for i in 768..<1024 { x[i] = 0 }
+        x[768 + 255] = 0.5
         for t in [GGML.q8_0, GGML.q4_1, GGML.q4_K, GGML.f16, GGML.f32] {
             let n = augur_row_bytes(augur_vec_dot_type(t), Int64(k))
             var a = [UInt8](repeating: 0, count: n), b = [UInt8](repeating: 1, count: n)
