@@ -25,6 +25,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxLatencyMs: Int = 1500
     /// Most tokens a completion may generate.
     public var maxTokens: Int = 128
+    /// Speculative decoding: `auto`, `draft`, `ngram` or `off` (see `Docs/Speculative.md`).
+    public var speculation = "auto"
+    /// Sampling temperature; 0 is greedy (the default).
+    public var temperature: Double = 0
+    /// Nucleus sampling mass (with temperature > 0); 1 keeps every token.
+    public var topP: Double = 1
+
+    /// The accepted values of `speculation`.
+    public static let speculationModes = ["auto", "draft", "ngram", "off"]
 
     public init() {}
 
@@ -32,6 +41,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public static let initializationKeys: [(String, String)] = [
         ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
+        ("speculation", "string"), ("temperature", "number"), ("topP", "number"),
     ]
 
     /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
@@ -51,6 +61,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
                 return n
             }
+            func number(_ range: ClosedRange<Double>) -> Double? {
+                guard let x = value.doubleValue, range.contains(x) else {
+                    warnings.append("initializationOptions.\(key) must be a number in \(range.lowerBound)...\(range.upperBound); ignored")
+                    return nil
+                }
+                return x
+            }
             func string() -> String? {
                 guard let s = value.stringValue, !s.isEmpty else {
                     warnings.append("initializationOptions.\(key) must be a non-empty string; ignored")
@@ -69,6 +86,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "cacheMB": if let n = integer(1...(1 << 20)) { cacheMB = n }
             case "maxLatencyMs": if let n = integer(1...600_000) { maxLatencyMs = n }
             case "maxTokens": if let n = integer(1...8192) { maxTokens = n }
+            case "speculation":
+                if let s = value.stringValue, Self.speculationModes.contains(s) {
+                    speculation = s
+                } else {
+                    warnings.append("initializationOptions.speculation must be one of \(Self.speculationModes.joined(separator: ", ")); ignored")
+                }
+            case "temperature": if let x = number(0...10) { temperature = x }
+            case "topP": if let x = number(0.000_001...1) { topP = x }
             default:
                 warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")
             }
