@@ -87,7 +87,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
-        .testTarget(name: "SpeculationTests", dependencies: ["Speculation", "Engine", "GGUF"]),
+        .testTarget(name: "SpeculationTests", dependencies: ["Speculation", "Engine", "GGUF", "Tokenizer"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
         .testTarget(
             name: "CompletionEngineTests",

@@ -9,7 +9,8 @@ import Synchronization
 /// expected tokens per millisecond. This is the adaptive draft length, and it is also what skips the draft
 /// model when it does not pay for itself — on the current engine, where verifying 8 tokens costs ~3.6× a
 /// single step, it drafts little; when batched passes get cheaper it drafts more, with nothing to retune.
-/// A drafter that was skipped is probed with a short draft now and then, so its α stays current.
+/// A drafter that was skipped is probed with a short draft now and then, so its α stays current. Drafts
+/// grow at most one token past the largest pass measured so far, so costs are never extrapolated far.
 /// Shared by every request of a provider (thread-safe).
 public final class SpeculationTuner: Sendable {
     public struct Parameters: Sendable {
@@ -60,9 +61,12 @@ public final class SpeculationTuner: Sendable {
     public func plan(_ kind: DrafterKind, language: String, available: Int) -> (length: Int, rate: Double) {
         let key = Key(kind: kind, language: language)
         return state.withLock { s in
-            let limit = min(available, parameters.maxDraft)
+            var limit = min(available, parameters.maxDraft)
             guard limit > 0 else { return (0, 0) }
             if let fixed = parameters.fixedLength { return (min(fixed, limit), .infinity) }
+            // Passes of up to (largest measured + 1) tokens: a draft of at most that many tokens.
+            let largest = s.verifyMilliseconds.lastIndex { $0 != nil } ?? 1
+            limit = min(limit, max(1, largest))
             let alpha = s.acceptance[key] ?? parameters.priorAcceptance[kind] ?? 0.5
             let step = kind == .draftModel ? draftStep(s) : 0
             var best = (length: 0, rate: 1 / verifyCost(s, tokens: 1))
@@ -131,12 +135,12 @@ public final class SpeculationTuner: Sendable {
             return vi + (vj - vi) * Double(n - i) / Double(j - i)
         case let ((i, vi)?, nil):
             // Extrapolate with the slope of the two largest measured sizes, or the prior's relative slope.
-            let slope: Double
+            // (never below a tenth of a step per token: close sizes measured with noise can look free).
+            let prior = 0.35 * vi / (1 + 0.35 * Double(i - 1))
+            var slope = prior
             if measured.count >= 2 {
                 let (h, vh) = measured[measured.count - 2]
-                slope = max(0, (vi - vh) / Double(i - h))
-            } else {
-                slope = 0.35 * vi / (1 + 0.35 * Double(i - 1))
+                slope = max(prior / 3.5, (vi - vh) / Double(i - h))
             }
             return vi + slope * Double(n - i)
         case let (nil, (j, vj)?):

@@ -5,6 +5,11 @@ import Engine
 public struct Verdict: Sendable, Equatable {
     public var accepted: Int
     public var next: Int32
+
+    public init(accepted: Int, next: Int32) {
+        self.accepted = accepted
+        self.next = next
+    }
 }
 
 /// Deciding which drafted tokens the primary keeps, from the primary's logits over `[last] + draft`

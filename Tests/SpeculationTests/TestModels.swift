@@ -28,7 +28,7 @@ enum TestModels {
         && FileManager.default.fileExists(atPath: qwenPrimary)
 
     /// The tiny pair: SmolLM2-135M and a self-speculative draft made of its first 8 of 30 layers.
-    nonisolated(unsafe) static let smolPair: (primary: Model, draft: Model) = {
+    static let smolPair: (primary: Model, draft: Model) = {
         let primary = try! Model(path: smol, threads: 2)
         let path = NSTemporaryDirectory() + "augur-smol-layerskip-\(getpid()).gguf"
         try! writeLayerSkippedModel(from: primary.file, keepingLayers: 8, to: path)
