@@ -62,19 +62,40 @@ public struct SpeculativeGeneration {
     public func run(prompt: [Int32], maxTokens: Int, stop: Set<Int32>, cache: KVCache? = nil,
                     onToken: (Int32) -> Void = { _ in }) throws -> SpeculativeRun {
         let cache = cache ?? KVCache(model: primary)
-        var result = SpeculativeRun(promptIDs: prompt, prefillTokens: prompt.count)
-        guard maxTokens > 0, !prompt.isEmpty else { return result }
-        var start = monotonicMilliseconds()
-        let logits = try primary.forward(tokens: prompt, cache: cache, logits: .last)
+        guard maxTokens > 0, !prompt.isEmpty else { return SpeculativeRun(promptIDs: prompt, prefillTokens: prompt.count) }
+        let start = monotonicMilliseconds()
+        let logits = try prefill(prompt: prompt, cache: cache)
+        let prefillMilliseconds = monotonicMilliseconds() - start
+        var result = try decode(prompt: prompt, logits: logits, cache: cache, maxTokens: maxTokens, stop: stop,
+                                onToken: onToken)
+        result.prefillMilliseconds = prefillMilliseconds
+        return result
+    }
+
+    /// Evaluates `prompt` into `cache` (which must be empty or hold a prefix of it) and the draft model's
+    /// session; returns the primary's logits after the prompt.
+    public func prefill(prompt: [Int32], cache: KVCache) throws -> Logits {
+        if cache.count >= prompt.count { cache.truncate(to: prompt.count - 1) }
+        let logits = try primary.forward(tokens: Array(prompt[cache.count...]), cache: cache, logits: .last)
         if let draftModel, let draftSession {
             try draftSession.sync(to: prompt, model: draftModel, chunk: Model.maxChunkTokens)
         }
-        result.prefillMilliseconds = monotonicMilliseconds() - start
-        start = monotonicMilliseconds()
+        return logits
+    }
+
+    /// Decodes after a prompt that `cache` holds exactly, from the logits after it (as `prefill` returned
+    /// them), in `mode` (default: the generation's). Cuts `cache` back to the prompt first, so several modes
+    /// can decode after one prefill.
+    public func decode(prompt: [Int32], logits: Logits, cache: KVCache, maxTokens: Int, stop: Set<Int32>,
+                       mode: SpeculationMode? = nil, onToken: (Int32) -> Void = { _ in }) throws -> SpeculativeRun {
+        cache.truncate(to: prompt.count)
+        var result = SpeculativeRun(promptIDs: prompt, prefillTokens: prompt.count)
+        let start = monotonicMilliseconds()
         let drafter = draftModel.flatMap { model in
             draftSession.map { DraftModelDrafter(model: model, session: $0, minConfidence: minConfidence) }
         }
-        let decoder = SpeculativeDecoder(primary: primary, cache: cache, prompt: prompt, logits: logits, mode: mode,
+        let decoder = SpeculativeDecoder(primary: primary, cache: cache, prompt: prompt, logits: logits,
+                                         mode: mode ?? self.mode,
                                          sampling: sampling, draftModel: drafter, tuner: tuner, stop: stop,
                                          random: seed.map { SeededRandom(seed: $0) } ?? SeededRandom())
         generating: while result.ids.count < maxTokens {

@@ -71,9 +71,22 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Seed for sampling (default: random).")
     var seed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Benchmark: a JSON-lines file of {\"prompt\": text with special tokens, \"max_tokens\": n}; with --compare-modes.",
+        valueName: "file"))
+    var batch: String?
+
+    @Option(name: .long, help: "Benchmark: decode every prompt in each of these modes (e.g. off,ngram,draft,auto) after one shared prefill; prints one JSON line per prompt and mode.")
+    var compareModes: String?
+
     func validate() throws {
-        let sources = [prompt != nil, promptFile != nil, promptIds != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --prompt, --prompt-file, --prompt-ids") }
+        let sources = [prompt != nil, promptFile != nil, promptIds != nil, batch != nil].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --prompt, --prompt-file, --prompt-ids, --batch") }
+        if let compareModes {
+            for name in compareModes.split(separator: ",") where SpeculationMode(rawValue: String(name)) == nil {
+                throw ValidationError("--compare-modes: '\(name)' is not one of \(SpeculationMode.names)")
+            }
+        }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must not be negative") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
         guard SpeculationMode(rawValue: speculation) != nil else {
@@ -98,6 +111,11 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             Self.printError("augur generate: \(model): \(error)")
             throw ExitCode.failure
+        }
+        if let compareModes {
+            let modes = compareModes.split(separator: ",").map { SpeculationMode(rawValue: String($0))! }
+            try runComparison(engine: engine, tokenizer: tokenizer, modes: modes)
+            return
         }
         let promptIDs: [Int32]
         if let promptIds {
@@ -181,7 +199,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     /// The draft model for `mode`, after checking its vocabulary against the primary's.
-    private func loadDraft(for mode: SpeculationMode) throws -> Model? {
+    func loadDraft(for mode: SpeculationMode) throws -> Model? {
         guard let draft, mode == .auto || mode == .draft else { return nil }
         do {
             try checkDraftVocabulary(draft, matches: model)

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import GGUF
 import Speculation
+import Testing
 
 /// Where the cached models are, and whether model tests run in this build.
 enum TestModels {
@@ -87,3 +88,8 @@ enum TestModels {
         return prompts
     }
 }
+
+/// Every test that runs a model, one at a time: a `Model` runs one forward pass at a time, and the
+/// machine has few cores.
+@Suite("Speculation on models", .serialized)
+struct SpeculationModelTests {}
