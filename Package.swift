@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
         .testTarget(
             name: "CompletionEngineTests",
-            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", "Speculation", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

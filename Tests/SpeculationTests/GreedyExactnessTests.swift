@@ -40,22 +40,22 @@ extension SpeculationModelTests {
         func tinyPair() throws {
             let (primary, draft) = TestModels.smolPair
             let tokenizer = try Tokenizer(gguf: primary.file)
-            let prompts = TestModels.codePrompts(count: 100, bytes: 160, seed: 7).map {
+            let prompts = TestModels.codePrompts(count: 100, bytes: 100, seed: 7).map {
                 tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
             }
-            let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 16)
+            let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12)
             // The drafters were exercised: drafts were made, some accepted, some rejected.
             #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
             #expect(stats.draftModel.accepted < stats.draftModel.drafted)
             #expect(stats.ngram.drafted > 0)
         }
 
-        @Test("Tiny pair, fixed draft lengths 1, 3 and 8 (forced rejections and rollbacks)",
+        @Test("Tiny pair, 6 prompts, fixed draft lengths 1, 3 and 8 (forced rejections and rollbacks)",
               .enabled(if: TestModels.hasSmol))
         func tinyPairFixedLengths() throws {
             let (primary, draft) = TestModels.smolPair
             let tokenizer = try Tokenizer(gguf: primary.file)
-            let prompts = TestModels.codePrompts(count: 12, bytes: 200, seed: 11).map {
+            let prompts = TestModels.codePrompts(count: 6, bytes: 160, seed: 11).map {
                 tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
             }
             let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 20,

@@ -42,7 +42,7 @@ extension SpeculationModelTests {
             var counts: [Int: Int] = [:]
             var seeds = SeededRandom(seed: 99)
             var drafted = 0, accepted = 0
-            let samples = 1200
+            let samples = 600
             for _ in 0..<samples {
                 cache.truncate(to: prompt.count)
                 let decoder = SpeculativeDecoder(primary: primary, cache: cache, prompt: prompt, logits: promptLogits,
