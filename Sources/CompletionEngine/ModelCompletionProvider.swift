@@ -132,7 +132,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
                                                cancellation: cancellation)
             // Then the draft model's cache, so the first draft needs no catch-up either.
             if logits != nil, let draft = draftSession(session) {
-                try draft.sync(to: prompt, model: draftModel!, chunk: options.warmUpChunk) { cancellation.isCancelled }
+                _ = try draft.catchUp(to: prompt, model: draftModel!, chunk: options.warmUpChunk) { cancellation.isCancelled }
             }
         } catch {
             logger.debug("warm-up of \(context.uri) failed: \(error)")
@@ -188,7 +188,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var text = ""
         var result: String?
         var generated = 0
-        let speculative = makeDecoder(prompt: prompt, logits: logits, session: session, language: context.languageID)
+        let speculative = try makeDecoder(prompt: prompt, logits: logits, session: session, language: context.languageID,
+                                          deadline: started + Double(options.maxLatencyMs) / 2, cancellation: cancellation)
         defer {
             session.truncateBoth(to: prompt.count)  // generated tokens never stay in a cache
             let statistics = speculative.statistics
@@ -232,10 +233,22 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         return session.draft
     }
 
-    /// A speculative decoder continuing `prompt` in `session`, with the configured drafters.
-    private func makeDecoder(prompt: [TokenID], logits: Logits, session: DocumentSession,
-                             language: String) -> SpeculativeDecoder {
-        let drafter = draftSession(session).map { DraftModelDrafter(model: draftModel!, session: $0) }
+    /// A speculative decoder continuing `prompt` in `session`, with the configured drafters. The draft
+    /// model's cache is brought up to the prompt first (warm-up normally did that already); when that does
+    /// not finish by `deadline`, this request goes without the draft model (what was evaluated stays cached).
+    private func makeDecoder(prompt: [TokenID], logits: Logits, session: DocumentSession, language: String,
+                             deadline: Double, cancellation: CancellationToken) throws -> SpeculativeDecoder {
+        var drafter: DraftModelDrafter?
+        if let draft = draftSession(session) {
+            let synced = try draft.catchUp(to: prompt, model: draftModel!, chunk: options.prefillChunk) {
+                cancellation.isCancelled || monotonicMilliseconds() > deadline
+            }
+            if synced {
+                drafter = DraftModelDrafter(model: draftModel!, session: draft)
+            } else {
+                logger.debug("draft model cache of \(language) document not ready in time; n-gram drafts only")
+            }
+        }
         let seed = random.withLock { $0.next() }
         return SpeculativeDecoder(primary: model, cache: session.cache, prompt: prompt, logits: logits,
                                   mode: options.speculation, sampling: options.sampling, draftModel: drafter,

@@ -43,6 +43,24 @@ public final class DraftSession: @unchecked Sendable {
         return logits
     }
 
+    /// Evaluates whatever of `sequence` is not cached yet (nothing when all of it is), `chunk` tokens per
+    /// forward call, asking `shouldStop` between chunks (after at least one). Returns whether the cache now
+    /// holds all of `sequence`; what was evaluated stays cached either way.
+    public func catchUp(to sequence: [Int32], model: Model, chunk: Int = 64,
+                        shouldStop: () -> Bool = { false }) throws -> Bool {
+        let common = commonPrefixLength(tokens, sequence)
+        truncate(to: common)
+        var position = common
+        while position < sequence.count {
+            if position > common && shouldStop() { return false }
+            let end = min(sequence.count, position + chunk)
+            _ = try model.forward(tokens: Array(sequence[position..<end]), cache: cache, logits: .last)
+            tokens += sequence[position..<end]
+            position = end
+        }
+        return true
+    }
+
     /// Appends one drafted token (evaluated by the caller's forward pass).
     func append(_ token: Int32) { tokens.append(token) }
 }

@@ -78,7 +78,7 @@ public struct SpeculativeGeneration {
         if cache.count >= prompt.count { cache.truncate(to: prompt.count - 1) }
         let logits = try primary.forward(tokens: Array(prompt[cache.count...]), cache: cache, logits: .last)
         if let draftModel, let draftSession {
-            try draftSession.sync(to: prompt, model: draftModel, chunk: Model.maxChunkTokens)
+            _ = try draftSession.catchUp(to: prompt, model: draftModel, chunk: Model.maxChunkTokens)
         }
         return logits
     }
