@@ -68,7 +68,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Nucleus sampling mass, with --temperature above 0.")
     var topP: Double = 1
 
-    @Option(name: .long, help: "Seed for sampling (default: random).")
+    @Option(name: .long, help: "Seed for sampling (default: random). Reproducible with --speculation off or a fixed --draft-length: adaptive lengths follow measured timings.")
     var seed: UInt64?
 
     @Option(name: .long, help: ArgumentHelp(
