@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Engine
 import JSON
 import Speculation
@@ -53,6 +56,7 @@ extension GenerateCommand {
                     line = .object(members)
                 }
                 print(try line.serializedString())
+                fflush(nil)  // one line per finished run, readable while the benchmark goes on
             }
         }
     }
