@@ -55,14 +55,14 @@ let package = Package(
         // Completions from a local model: FIM prompts, per-document KV caches, decode loop with stop rules.
         .target(
             name: "CompletionEngine",
-            dependencies: ["Completion", "Engine", "GGUF", "JSON", "Tokenizer", "LanguageServer",
+            dependencies: ["Completion", "Engine", "GGUF", "JSON", "Tokenizer", "LanguageServer", "Speculation",
                            .product(name: "Logging", package: "swift-log")]
         ),
         // The `augur` command-line tool.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "JSON", "JSONRPC", "LanguageServer", "ReplayFormat", "Replay", "GGUF", "Engine", "Tokenizer", "ModelStore", "Completion", "CompletionEngine",
+                "JSON", "JSONRPC", "LanguageServer", "ReplayFormat", "Replay", "GGUF", "Engine", "Tokenizer", "ModelStore", "Completion", "CompletionEngine", "Speculation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,6 +73,9 @@ let package = Package(
         .target(name: "CKernels"),
         // The CPU inference engine: GGUF transformers (qwen2, llama), batched forward pass, KV cache, threads.
         .target(name: "Engine", dependencies: ["GGUF", "CKernels"]),
+        // Speculative decoding: drafters (draft model with per-document KV, prompt-lookup n-grams), batched
+        // verification (greedy and rejection sampling), the cost model that sizes drafts.
+        .target(name: "Speculation", dependencies: ["Engine"]),
 
         // Shared by the test targets: an LSP test client over pipes.
         .target(name: "LSPTestSupport", dependencies: ["JSON", "JSONRPC"], path: "Tests/LSPTestSupport"),
@@ -91,11 +94,12 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AugurCLITests", dependencies: ["augur", "JSON", "JSONRPC", "LSPTestSupport", "GGUF"]),
+        .testTarget(name: "SpeculationTests", dependencies: ["Speculation", "Engine", "GGUF", "Tokenizer"]),
         .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "JSON"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayFormat", "LanguageServer", "JSON", "JSONRPC", "LSPTestSupport"]),
         .testTarget(
             name: "CompletionEngineTests",
-            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", "Speculation", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

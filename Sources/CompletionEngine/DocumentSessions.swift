@@ -1,4 +1,5 @@
 import Engine
+import Speculation
 import Synchronization
 import Tokenizer
 
@@ -10,14 +11,25 @@ final class DocumentSession: @unchecked Sendable {
     /// Where the prompt's prefix window started last time (a byte offset in the document).
     var windowStart: Int?
     var lastUsed: UInt64 = 0
+    /// The draft model's tokens and cache for this document (speculative decoding), made on first use.
+    var draft: DraftSession?
 
     init(cache: KVCache) { self.cache = cache }
+
+    /// Bytes of the primary's and the draft's caches.
+    var byteCount: Int { cache.byteCount + (draft?.cache.byteCount ?? 0) }
 
     /// Keeps the first `count` tokens (and their cache entries).
     func truncate(to count: Int) {
         guard count < tokens.count else { return }
         tokens.removeLast(tokens.count - count)
         cache.truncate(to: count)
+    }
+
+    /// Keeps the first `count` tokens of both the primary's and the draft's state.
+    func truncateBoth(to count: Int) {
+        truncate(to: count)
+        draft?.truncate(to: count)
     }
 }
 
@@ -62,12 +74,12 @@ final class DocumentSessions: Sendable {
     /// is over budget, its cache is cut back to what fits.
     func enforceBudget(keep: String) {
         table.withLock { table in
-            func total() -> Int { table.sessions.values.reduce(0) { $0 + $1.cache.byteCount } }
+            func total() -> Int { table.sessions.values.reduce(0) { $0 + $1.byteCount } }
             while total() > budgetBytes,
                   let victim = table.sessions.filter({ $0.key != keep }).min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 table.sessions.removeValue(forKey: victim.key)
             }
-            if let session = table.sessions[keep], session.cache.byteCount > budgetBytes {
+            if let session = table.sessions[keep], session.byteCount > budgetBytes {
                 // One document larger than the whole budget: drop its state rather than exceed the budget.
                 // Removed, not replaced by an empty session: a fresh cache already reserves a chunk of
                 // positions that can itself exceed a tiny budget (`--cache-mb 1`); the next request makes one.
@@ -79,5 +91,5 @@ final class DocumentSessions: Sendable {
     }
 
     var count: Int { table.withLock { $0.sessions.count } }
-    var totalBytes: Int { table.withLock { $0.sessions.values.reduce(0) { $0 + $1.cache.byteCount } } }
+    var totalBytes: Int { table.withLock { $0.sessions.values.reduce(0) { $0 + $1.byteCount } } }
 }

@@ -4,15 +4,17 @@ import Engine
 import GGUF
 import LanguageServer
 import Logging
+import Speculation
 import Synchronization
 import Tokenizer
 
 /// Completions from a local model: FIM prompt, per-document prefix KV cache (only what changed since the
-/// last request is evaluated), greedy decoding with the grammar-aware stop rules, a time budget, and
-/// cancellation checked between prefill chunks and at every decode step.
+/// last request is evaluated), greedy (or sampled) decoding with the grammar-aware stop rules, a time
+/// budget, and cancellation checked between prefill chunks and at every decode pass.
 ///
-/// The decode loop is the seam where speculative decoding plugs in: `decode` asks for one token at a time
-/// from the primary's logits today.
+/// Decoding is speculative (`Speculation`): each primary pass verifies a draft from the draft model (with its
+/// own per-document cache) or from prompt-lookup n-grams, and commits a run of tokens; the stop rules are
+/// checked after every token of the run, exactly as if the tokens had come one at a time.
 public final class ModelCompletionProvider: CompletionProvider, @unchecked Sendable {
     public struct Options: Sendable {
         /// Most tokens one completion may generate.
@@ -25,6 +27,12 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         public var prefillChunk = 64
         /// The same for warm-up, smaller so a request waits less for the chunk in flight.
         public var warmUpChunk = 16
+        /// Which drafters speculative decoding uses.
+        public var speculation: SpeculationMode = .auto
+        /// Greedy (temperature 0, the default) or sampled decoding.
+        public var sampling = SamplingSettings()
+        /// Seed of the sampling generator (nil: from the system).
+        public var seed: UInt64?
 
         public init() {}
     }
@@ -36,6 +44,11 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     public let notices: [String]
     /// The model file.
     public let modelPath: String
+    /// The draft model (nil: none, or speculation off).
+    public let draftModel: Model?
+    private let tuner = SpeculationTuner()
+    private let speculation = Mutex(SpeculationStatistics())
+    private let random: Mutex<SeededRandom>
     private let builder: PromptBuilder
     private let sessions: DocumentSessions
     private let stopTokens: Set<TokenID>
@@ -60,17 +73,28 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
                 "decodeTokensPerSecond": c.decodeMilliseconds > 0 ? .double(Double(c.generatedTokens) * 1000 / c.decodeMilliseconds) : .null,
                 "cachedDocuments": .int(sessions.count),
                 "cacheBytes": .int(sessions.totalBytes),
+                "speculation": speculation.withLock { $0 }.json(mode: options.speculation, hasDraftModel: draftModel != nil),
             ]
         }
     }
 
+    /// Speculative-decoding counters summed over every completion so far.
+    public var speculationStatistics: SpeculationStatistics { speculation.withLock { $0 } }
+
     public var status: ProviderStatus { .ready }
 
-    /// Loads the model at `path` (memory-mapped) and its tokenizer.
-    public init(modelPath: String, threads: Int, grammars: GrammarRegistry, options: Options = Options(),
-                logger: Logger) throws {
+    /// Loads the model at `path` (memory-mapped) and its tokenizer, and the draft model at `draftModelPath`
+    /// (whose vocabulary the caller has checked) unless speculation is off or n-gram only.
+    public init(modelPath: String, draftModelPath: String? = nil, threads: Int, grammars: GrammarRegistry,
+                options: Options = Options(), logger: Logger) throws {
         let file = try GGUFFile(path: modelPath)
         model = try Model(file: file, threads: threads)
+        if let draftModelPath, options.speculation == .auto || options.speculation == .draft {
+            draftModel = try Model(path: draftModelPath, threads: threads)
+        } else {
+            draftModel = nil
+        }
+        random = Mutex(options.seed.map { SeededRandom(seed: $0) } ?? SeededRandom())
         tokenizer = try Tokenizer(gguf: file)
         self.grammars = grammars
         self.modelPath = modelPath
@@ -107,7 +131,12 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
         do {
-            _ = try prefill(context, session: session, chunk: options.warmUpChunk, deadline: nil, cancellation: cancellation)
+            let (prompt, logits) = try prefill(context, session: session, chunk: options.warmUpChunk, deadline: nil,
+                                               cancellation: cancellation)
+            // Then the draft model's cache, so the first draft needs no catch-up either.
+            if logits != nil, let draft = draftSession(session) {
+                _ = try draft.catchUp(to: prompt, model: draftModel!, chunk: options.warmUpChunk) { cancellation.isCancelled }
+            }
         } catch {
             logger.debug("warm-up of \(context.uri) failed: \(error)")
         }
@@ -171,7 +200,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         }
         let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk,
                                               deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
-        guard var logits = prefilled else {
+        guard let logits = prefilled else {
             stop = prompt.isEmpty ? .noPrompt : .prefillIncomplete
             return []
         }
@@ -186,23 +215,33 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var text = ""
         var result: String?
         var generated = 0
-        defer { session.truncate(to: prompt.count) }  // generated tokens never stay in the cache
-        while generated < options.maxTokens {
+        let speculative = try makeDecoder(prompt: prompt, logits: logits, session: session, language: context.languageID,
+                                          deadline: started + Double(options.maxLatencyMs) / 2, cancellation: cancellation)
+        defer {
+            session.truncateBoth(to: prompt.count)  // generated tokens never stay in a cache
+            let statistics = speculative.statistics
+            speculation.withLock { $0 += statistics }
+            report.draftedTokens = statistics.total.drafted
+            report.acceptedTokens = statistics.total.accepted
+        }
+        decoding: while generated < options.maxTokens {
             if cancellation.isCancelled { return [] }
-            let next = Sampling.argmax(logits.last)
-            if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { stop = .endOfGeneration; break }
-            generated += 1
-            text += decoder.append(next)
-            if case let .stop(cut) = rules.check(text) { result = cut; stop = .stopRule; break }
-            if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
-                result = rules.truncatedAtLineBoundary(text)
-                stop = .timeBudget
-                logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
-                break
+            // One primary pass: a run of committed tokens, checked one by one as plain decoding would.
+            let run = try speculative.next(limit: options.maxTokens - generated)
+            session.tokens += speculative.sequence[session.tokens.count..<speculative.cachedCount]
+            for next in run {
+                if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { stop = .endOfGeneration; break decoding }
+                generated += 1
+                counters.withLock { $0.generatedTokens += 1 }
+                text += decoder.append(next)
+                if case let .stop(cut) = rules.check(text) { result = cut; stop = .stopRule; break decoding }
+                if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
+                    result = rules.truncatedAtLineBoundary(text)
+                    stop = .timeBudget
+                    logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
+                    break decoding
+                }
             }
-            logits = try model.forward(tokens: [next], cache: session.cache, logits: .last)
-            session.tokens.append(next)
-            counters.withLock { $0.generatedTokens += 1 }
         }
         if result == nil {
             if stop == nil { stop = .maxTokens }
@@ -216,6 +255,36 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let insert = usesCRLF ? shaped.insertText.replacing("\n", with: "\r\n") : shaped.insertText
         let replaceEnd = min(context.text.count, context.cursor + shaped.replacedBytesAfterCursor)
         return [CompletionSuggestion(insertText: insert, replacing: context.cursor..<replaceEnd)]
+    }
+
+    /// The document's draft-model session (made on first use), when a draft model is in use.
+    private func draftSession(_ session: DocumentSession) -> DraftSession? {
+        guard let draftModel else { return nil }
+        if session.draft == nil { session.draft = DraftSession(model: draftModel) }
+        return session.draft
+    }
+
+    /// A speculative decoder continuing `prompt` in `session`, with the configured drafters. The draft
+    /// model's cache is brought up to the prompt first (warm-up normally did that already); when that does
+    /// not finish by `deadline`, this request goes without the draft model (what was evaluated stays cached).
+    private func makeDecoder(prompt: [TokenID], logits: Logits, session: DocumentSession, language: String,
+                             deadline: Double, cancellation: CancellationToken) throws -> SpeculativeDecoder {
+        var drafter: DraftModelDrafter?
+        if let draft = draftSession(session) {
+            let synced = try draft.catchUp(to: prompt, model: draftModel!, chunk: options.prefillChunk) {
+                cancellation.isCancelled || monotonicMilliseconds() > deadline
+            }
+            if synced {
+                drafter = DraftModelDrafter(model: draftModel!, session: draft)
+            } else {
+                logger.debug("draft model cache of \(language) document not ready in time; n-gram drafts only")
+            }
+        }
+        let seed = random.withLock { $0.next() }
+        return SpeculativeDecoder(primary: model, cache: session.cache, prompt: prompt, logits: logits,
+                                  mode: options.speculation, sampling: options.sampling, draftModel: drafter,
+                                  tuner: tuner, language: language, stop: stopTokens,
+                                  random: SeededRandom(seed: seed))
     }
 
     /// Stop rules for the cursor: they need only the cursor's line and a few lines after it.

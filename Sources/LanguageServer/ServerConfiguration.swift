@@ -27,6 +27,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxTokens: Int = 128
     /// Record the session to this file (JSON Lines, Docs/ReplayFormat.md). Nil: no recording.
     public var record: String?
+    /// Speculative decoding: `auto`, `draft`, `ngram` or `off` (see `Docs/Speculative.md`).
+    public var speculation = "auto"
+    /// Sampling temperature; 0 is greedy (the default).
+    public var temperature: Double = 0
+    /// Nucleus sampling mass (with temperature > 0); 1 keeps every token.
+    public var topP: Double = 1
+
+    /// The accepted values of `speculation`.
+    public static let speculationModes = ["auto", "draft", "ngram", "off"]
 
     public init() {}
 
@@ -35,6 +44,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
         ("record", "string"),
+        ("speculation", "string"), ("temperature", "number"), ("topP", "number"),
     ]
 
     /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
@@ -53,6 +63,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                     return nil
                 }
                 return n
+            }
+            func number(_ range: ClosedRange<Double>) -> Double? {
+                guard let x = value.doubleValue, range.contains(x) else {
+                    warnings.append("initializationOptions.\(key) must be a number in \(range.lowerBound)...\(range.upperBound); ignored")
+                    return nil
+                }
+                return x
             }
             func string() -> String? {
                 guard let s = value.stringValue, !s.isEmpty else {
@@ -73,6 +90,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "maxLatencyMs": if let n = integer(1...600_000) { maxLatencyMs = n }
             case "maxTokens": if let n = integer(1...8192) { maxTokens = n }
             case "record": if let s = string() { record = s }
+            case "speculation":
+                if let s = value.stringValue, Self.speculationModes.contains(s) {
+                    speculation = s
+                } else {
+                    warnings.append("initializationOptions.speculation must be one of \(Self.speculationModes.joined(separator: ", ")); ignored")
+                }
+            case "temperature": if let x = number(0...10) { temperature = x }
+            case "topP": if let x = number(0.000_001...1) { topP = x }
             default:
                 warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")
             }

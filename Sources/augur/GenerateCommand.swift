@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import GGUF
 import JSON
+import Speculation
 import Tokenizer
 
 #if canImport(Glibc)
@@ -10,16 +11,18 @@ import Glibc
 import Darwin
 #endif
 
-/// `augur generate`: greedy completion of a prompt with Augur's own engine — for checking a model against
-/// llama.cpp and for quick timings.
+/// `augur generate`: completion of a prompt with Augur's own engine — for checking a model against
+/// llama.cpp, for quick timings, and for measuring speculative decoding (`--speculation`, `--draft`).
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Complete a prompt greedily with Augur's CPU engine.",
+        abstract: "Complete a prompt with Augur's CPU engine (greedy unless --temperature).",
         discussion: """
             Stops at the model's end-of-text / end-of-turn / file-separator tokens or after --max-tokens. \
             With --json, prints one object with prompt_ids, ids, text and timings (prefill_tokens, prefill_ms, \
-            decode_tokens, decode_ms).
+            decode_tokens, decode_ms); with --speculation other than off (or --temperature), also passes \
+            (primary forward passes after the prefill), tokens_per_pass and per drafter (draft, ngram) passes, \
+            drafted and accepted tokens. Greedy output is the same in every speculation mode.
             """
     )
 
@@ -47,11 +50,51 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Inference threads.")
     var threads: Int = 2
 
+    @Option(name: .long, help: "Draft model (GGUF, same vocabulary) for --speculation auto or draft.")
+    var draft: String?
+
+    @Option(name: .long, help: "Speculative decoding: auto, draft, ngram or off.")
+    var speculation: String = "off"
+
+    @Option(name: .long, help: "Draft exactly this many tokens per pass instead of the adaptive length (benchmarks).")
+    var draftLength: Int?
+
+    @Option(name: .long, help: "Draft-model confidence (top probability) below which drafting stops.")
+    var draftMinConfidence: Double = 0.5
+
+    @Option(name: .long, help: "Sampling temperature (0: greedy).")
+    var temperature: Double = 0
+
+    @Option(name: .long, help: "Nucleus sampling mass, with --temperature above 0.")
+    var topP: Double = 1
+
+    @Option(name: .long, help: "Seed for sampling (default: random). Reproducible with --speculation off or a fixed --draft-length: adaptive lengths follow measured timings.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Benchmark: a JSON-lines file of {\"prompt\": text with special tokens, \"max_tokens\": n}; with --compare-modes.",
+        valueName: "file"))
+    var batch: String?
+
+    @Option(name: .long, help: "Benchmark: decode every prompt in each of these modes (e.g. off,ngram,draft,auto) after one shared prefill; prints one JSON line per prompt and mode.")
+    var compareModes: String?
+
     func validate() throws {
-        let sources = [prompt != nil, promptFile != nil, promptIds != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --prompt, --prompt-file, --prompt-ids") }
+        let sources = [prompt != nil, promptFile != nil, promptIds != nil, batch != nil].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --prompt, --prompt-file, --prompt-ids, --batch") }
+        if let compareModes {
+            for name in compareModes.split(separator: ",") where SpeculationMode(rawValue: String(name)) == nil {
+                throw ValidationError("--compare-modes: '\(name)' is not one of \(SpeculationMode.names)")
+            }
+        }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must not be negative") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
+        guard SpeculationMode(rawValue: speculation) != nil else {
+            throw ValidationError("--speculation must be one of \(SpeculationMode.names)")
+        }
+        guard (0...10).contains(temperature) else { throw ValidationError("--temperature must be in 0...10") }
+        guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
+        if let draftLength, !(0...16).contains(draftLength) { throw ValidationError("--draft-length must be in 0...16") }
     }
 
     func run() throws {
@@ -68,6 +111,11 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             Self.printError("augur generate: \(model): \(error)")
             throw ExitCode.failure
+        }
+        if let compareModes {
+            let modes = compareModes.split(separator: ",").map { SpeculationMode(rawValue: String($0))! }
+            try runComparison(engine: engine, tokenizer: tokenizer, modes: modes)
+            return
         }
         let promptIDs: [Int32]
         if let promptIds {
@@ -87,12 +135,29 @@ struct GenerateCommand: ParsableCommand {
         let streaming = !json
         var decoder = StreamingDecoder(tokenizer: tokenizer)
         let stop = engine.stopTokenIDs.union(tokenizer.specialTokens.endOfGeneration)
-        let generation = try engine.generateGreedy(prompt: promptIDs, maxTokens: maxTokens, stop: stop) { id in
-            if streaming { Self.writeOut(decoder.append(id)) }
-            return true
+        let mode = SpeculationMode(rawValue: speculation)!
+        var statistics: SpeculationStatistics?
+        let generation: SpeculativeRun
+        if mode == .off && temperature == 0 {
+            let plain = try engine.generateGreedy(prompt: promptIDs, maxTokens: maxTokens, stop: stop) { id in
+                if streaming { Self.writeOut(decoder.append(id)) }
+                return true
+            }
+            generation = SpeculativeRun(promptIDs: plain.promptIDs, ids: plain.ids, prefillTokens: plain.prefillTokens,
+                                        prefillMilliseconds: plain.prefillMilliseconds, decodeTokens: plain.decodeTokens,
+                                        decodeMilliseconds: plain.decodeMilliseconds, stopped: plain.stopped)
+        } else {
+            let speculative = SpeculativeGeneration(
+                primary: engine, draftModel: try loadDraft(for: mode), mode: mode,
+                sampling: SamplingSettings(temperature: Float(temperature), topP: Float(topP)),
+                draftLength: draftLength, minConfidence: draftMinConfidence, seed: seed)
+            generation = try speculative.run(prompt: promptIDs, maxTokens: maxTokens, stop: stop) { id in
+                if streaming { Self.writeOut(decoder.append(id)) }
+            }
+            statistics = generation.statistics
         }
         if json {
-            let output: JSON = [
+            var output: JSON = [
                 "prompt_ids": .array(generation.promptIDs.map { .int(Int($0)) }),
                 "ids": .array(generation.ids.map { .int(Int($0)) }),
                 "text": .string(tokenizer.decodeText(generation.ids)),
@@ -101,6 +166,16 @@ struct GenerateCommand: ParsableCommand {
                 "decode_tokens": .int(generation.decodeTokens),
                 "decode_ms": .double(generation.decodeMilliseconds),
             ]
+            if let statistics, case var .object(members) = output {
+                members["speculation"] = .string(speculation)
+                members["passes"] = .int(statistics.total.passes)
+                members["tokens_per_pass"] = statistics.total.tokensPerPass.map { .double($0) } ?? .null
+                for (name, s) in [("draft", statistics.draftModel), ("ngram", statistics.ngram)] {
+                    members[name] = ["passes": .int(s.passes), "drafted": .int(s.drafted), "accepted": .int(s.accepted),
+                                     "draft_ms": .double(s.draftMilliseconds), "verify_ms": .double(s.verifyMilliseconds)]
+                }
+                output = .object(members)
+            }
             print(try output.serializedString())
         } else {
             Self.writeOut(decoder.finish() + "\n")
@@ -111,6 +186,27 @@ struct GenerateCommand: ParsableCommand {
                 (\(Int(prefillRate)) tok/s); decode: \(generation.decodeTokens) tokens in \
                 \(Int(generation.decodeMilliseconds)) ms (\(Int(decodeRate)) tok/s)
                 """)
+            if let statistics {
+                let t = statistics.total, d = statistics.draftModel, n = statistics.ngram
+                let perPass = Double(Int((t.tokensPerPass ?? 0) * 100)) / 100
+                Self.printError("""
+                    speculation \(speculation): \(t.passes) passes, \(perPass) tokens/pass; draft model \
+                    \(d.accepted)/\(d.drafted) accepted in \(d.passes) passes; n-gram \(n.accepted)/\(n.drafted) \
+                    accepted in \(n.passes) passes
+                    """)
+            }
+        }
+    }
+
+    /// The draft model for `mode`, after checking its vocabulary against the primary's.
+    func loadDraft(for mode: SpeculationMode) throws -> Model? {
+        guard let draft, mode == .auto || mode == .draft else { return nil }
+        do {
+            try checkDraftVocabulary(draft, matches: model)
+            return try Model(path: draft, threads: threads)
+        } catch {
+            Self.printError("augur generate: \(draft): \(error)")
+            throw ExitCode.failure
         }
     }
 

@@ -8,13 +8,14 @@ import JSON
 import LanguageServer
 import Logging
 import ModelStore
+import Speculation
 
 /// Chooses the completion provider for a configuration.
 ///
 /// Resolves the primary and draft models (manifest names or paths) in the model cache and loads the primary.
 /// A missing, corrupt or unloadable primary makes every completion request fail with a message naming the
 /// command that fixes it; the rest of the server keeps working. A draft that is missing or whose vocabulary
-/// differs from the primary's is refused with a notice (speculative decoding will use it once it lands).
+/// differs from the primary's is refused with a notice (speculation then uses n-gram drafts only).
 func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger) -> any CompletionProvider {
     let store = ModelStore(directory: configuration.modelsDirectory)
     let primary: ResolvedModel
@@ -25,7 +26,8 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
     }
     var notices: [String] = []
     var draft: ResolvedModel?
-    if configuration.useDraft {
+    let speculation = SpeculationMode(rawValue: configuration.speculation) ?? .auto
+    if configuration.useDraft && (speculation == .auto || speculation == .draft) {
         do {
             let candidate = try store.resolve(configuration.draft ?? store.defaultDraft.name)
             try checkDraftVocabulary(candidate.path, matches: primary.path)
@@ -39,10 +41,13 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
     options.maxTokens = configuration.maxTokens
     options.maxLatencyMs = configuration.maxLatencyMs
     if let cacheMB = configuration.cacheMB { options.cacheBytes = cacheMB << 20 }
+    options.speculation = speculation
+    options.sampling = SamplingSettings(temperature: Float(configuration.temperature), topP: Float(configuration.topP))
     do {
-        let provider = try ModelCompletionProvider(modelPath: primary.path, threads: configuration.threads,
+        let provider = try ModelCompletionProvider(modelPath: primary.path, draftModelPath: draft?.path,
+                                                   threads: configuration.threads,
                                                    grammars: grammars, options: options, logger: logger)
-        logger.info("primary model \(primary.path)\(draft.map { ", draft \($0.path) (verified)" } ?? "")")
+        logger.info("primary model \(primary.path)\(draft.map { ", draft \($0.path) (verified)" } ?? ""), speculation \(speculation.rawValue)")
         var identity: [String: JSON] = ["primary": modelIdentity(primary)]
         if let draft { identity["draft"] = modelIdentity(draft) }
         return NoticeAddingProvider(base: provider, extra: notices, identity: .object(identity))

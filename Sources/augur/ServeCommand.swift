@@ -44,6 +44,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Record the session to FILE (JSON Lines, mode 0600; it contains your code). See Docs/ReplayFormat.md.", valueName: "file"))
     var record: String?
 
+    @Option(name: .long, help: "Speculative decoding: auto, draft, ngram or off.")
+    var speculation: String = "auto"
+
+    @Option(name: .long, help: "Sampling temperature (0: greedy).")
+    var temperature: Double = 0
+
+    @Option(name: .long, help: "Nucleus sampling mass, with --temperature above 0.")
+    var topP: Double = 1
+
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -53,6 +62,11 @@ struct ServeCommand: ParsableCommand {
         guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
         guard maxPendingRequests > 0 else { throw ValidationError("--max-pending-requests must be positive") }
         if let cacheMb, cacheMb <= 0 { throw ValidationError("--cache-mb must be positive") }
+        guard ServerConfiguration.speculationModes.contains(speculation) else {
+            throw ValidationError("--speculation must be one of \(ServerConfiguration.speculationModes.joined(separator: ", "))")
+        }
+        guard (0...10).contains(temperature) else { throw ValidationError("--temperature must be in 0...10") }
+        guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
     }
 
     func run() throws {
@@ -100,6 +114,9 @@ struct ServeCommand: ParsableCommand {
         configuration.maxPendingRequests = maxPendingRequests
         configuration.cacheMB = cacheMb
         configuration.record = record
+        configuration.speculation = speculation
+        configuration.temperature = temperature
+        configuration.topP = topP
 
         let server = LanguageServer(
             input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,

@@ -95,4 +95,14 @@ import Testing
         #expect(warnings.count == 2)
         #expect(configuration.apply(initializationOptions: "x") == ["initializationOptions must be an object, not string; ignored"])
     }
+
+    @Test func speculationAndSampling() {
+        var configuration = ServerConfiguration()
+        #expect(configuration.speculation == "auto" && configuration.temperature == 0 && configuration.topP == 1)
+        #expect(configuration.apply(initializationOptions: ["speculation": "ngram", "temperature": 0.5, "topP": 1]).isEmpty)
+        #expect(configuration.speculation == "ngram" && configuration.temperature == 0.5 && configuration.topP == 1)
+        let warnings = configuration.apply(initializationOptions: ["speculation": "fast", "temperature": -1, "topP": 0])
+        #expect(warnings.count == 3)
+        #expect(configuration.speculation == "ngram" && configuration.temperature == 0.5 && configuration.topP == 1)
+    }
 }

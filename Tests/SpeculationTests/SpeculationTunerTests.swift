@@ -1,0 +1,49 @@
+import Speculation
+import Testing
+
+@Suite("Draft length from acceptance and measured costs")
+struct SpeculationTunerTests {
+    /// Feeds the tuner passes whose cost is `base + perToken · tokens` ms and whose drafts are accepted at
+    /// rate `alpha` (deterministically), `passes` times, letting it pick the lengths.
+    static func settle(alpha: Double, base: Double, perToken: Double, draftStep: Double,
+                       passes: Int = 300) -> SpeculationTuner {
+        let tuner = SpeculationTuner()
+        var credit = 0.0
+        for _ in 0..<passes {
+            let k = tuner.plan(.draftModel, language: "swift", available: 12).length
+            var accepted = 0
+            while accepted < k {
+                credit += alpha
+                if credit >= 1 { credit -= 1; accepted += 1 } else { break }
+            }
+            tuner.recordDraftSteps(max(1, k), milliseconds: draftStep * Double(max(1, k)))
+            tuner.record(k > 0 ? .draftModel : nil, language: "swift", drafted: k, accepted: accepted,
+                         verifyMilliseconds: base + perToken * Double(k + 1))
+        }
+        return tuner
+    }
+
+    @Test("Cheap verification and good acceptance: long drafts")
+    func drafsLongWhenItPays() {
+        let tuner = Self.settle(alpha: 0.9, base: 50, perToken: 5, draftStep: 10)
+        #expect(tuner.plan(.draftModel, language: "swift", available: 12).length >= 4)
+    }
+
+    @Test("Expensive verification and a costly draft with poor acceptance: no draft model")
+    func skipsDraftWhenItDoesNotPay() {
+        let tuner = Self.settle(alpha: 0.3, base: 30, perToken: 15, draftStep: 20)
+        #expect(tuner.plan(.draftModel, language: "swift", available: 12).length <= 2)  // 0, or a probe
+        #expect(tuner.acceptance(.draftModel, language: "swift") < 0.5)
+    }
+
+    @Test("Acceptance is kept per language")
+    func perLanguage() {
+        let tuner = SpeculationTuner()
+        for _ in 0..<50 {
+            tuner.record(.ngram, language: "go", drafted: 4, accepted: 4, verifyMilliseconds: 10)
+            tuner.record(.ngram, language: "c", drafted: 4, accepted: 0, verifyMilliseconds: 10)
+        }
+        #expect(tuner.acceptance(.ngram, language: "go") > 0.9)
+        #expect(tuner.acceptance(.ngram, language: "c") < 0.1)
+    }
+}
