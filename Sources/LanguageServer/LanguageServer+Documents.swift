@@ -21,6 +21,10 @@ extension LanguageServer {
         if reopened { logger.info("didOpen for \(uri), which was already open: replaced its text") }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was reopened"))
         state.withLock { $0.stats.documentsOpened += 1 }
+        // Warm the new document up for a cursor at its end (the client has not told us where its cursor
+        // is; appending at the end is the likeliest first edit of a new file). Debounced and cancelled like
+        // the warm-up after an edit, so opening many files at once warms only the last one.
+        scheduleWarmUp(uri: uri, cursor: document.bytes.count)
     }
 
     func didChange(_ params: Params) throws(ResponseError) {
