@@ -83,8 +83,9 @@ public struct ServerConfiguration: Sendable, Equatable {
 
 extension ServerConfiguration {
     /// The KV-cache budget when none is configured: a quarter of the memory available, at least
-    /// `floorMB` and at most `capMB` MiB; `fallbackMB` when the available memory is unknown.
-    public static func defaultCacheMB(availableBytes: Int?, floorMB: Int = 64, capMB: Int = 1024,
+    /// `floorMB` and at most `capMB` MiB; `fallbackMB` when the available memory is unknown. The cap keeps
+    /// the daemon within the issue-11 memory goal (both model files + 400 MB) once the cache is full.
+    public static func defaultCacheMB(availableBytes: Int?, floorMB: Int = 64, capMB: Int = 512,
                                       fallbackMB: Int = 512) -> Int {
         guard let availableBytes, availableBytes > 0 else { return fallbackMB }
         return min(capMB, max(floorMB, (availableBytes / 4) >> 20))

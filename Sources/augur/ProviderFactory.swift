@@ -40,7 +40,7 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
     options.maxLatencyMs = configuration.maxLatencyMs
     let cacheMB = configuration.cacheMB ?? ServerConfiguration.defaultCacheMB(availableBytes: memAvailableBytes())
     options.cacheBytes = cacheMB << 20
-    if configuration.cacheMB == nil { logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...1024 MiB; --cache-mb sets it)") }
+    if configuration.cacheMB == nil { logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...512 MiB; --cache-mb sets it)") }
     do {
         let provider = try ModelCompletionProvider(modelPath: primary.path, threads: configuration.threads,
                                                    grammars: grammars, options: options, logger: logger)

@@ -3,8 +3,8 @@ import Testing
 
 @Suite struct CacheBudgetTests {
     @Test func aQuarterOfAvailableMemoryWithinBounds() {
-        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 2 << 30) == 512)  // 2 GiB free → 512 MiB
-        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30) == 1024)  // capped at 1 GiB
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 1 << 30) == 256)  // 1 GiB free → 256 MiB
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30) == 512)  // capped at 512 MiB
         #expect(ServerConfiguration.defaultCacheMB(availableBytes: 100 << 20) == 64)  // floor
         #expect(ServerConfiguration.defaultCacheMB(availableBytes: nil) == 512)  // unknown: the old default
         #expect(ServerConfiguration.defaultCacheMB(availableBytes: 0) == 512)
