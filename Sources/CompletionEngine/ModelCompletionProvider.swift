@@ -121,7 +121,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
                          cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?) {
         let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
         session.windowStart = start
-        let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start)
+        let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start,
+                                    header: builder.header(uri: context.uri, related: context.related))
         guard !prompt.isEmpty else { return (prompt, nil) }
         var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
         if common == prompt.count { common -= 1 }  // the last position's logits are needed again
