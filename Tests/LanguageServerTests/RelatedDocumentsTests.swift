@@ -29,7 +29,7 @@ final class RelatedRecordingProvider: CompletionProvider {
         // Typing in d doesn't reorder d's context.
         client.change("file:///d.py", version: 2, range: ((1, 0), (1, 0)), text: "y")
         _ = try client.call("textDocument/inlineCompletion", TestClient.positionParams("file:///d.py", 1, 1))
-        client.close("file:///a.py")
+        client.notify("textDocument/didClose", ["textDocument": ["uri": "file:///a.py"]])
         _ = try client.call("textDocument/inlineCompletion", TestClient.positionParams("file:///d.py", 1, 1))
         let seen = provider.seen.withLock { $0 }
         #expect(seen == [["file:///a.py", "file:///b.py"], ["file:///a.py", "file:///b.py"], ["file:///b.py"]])
