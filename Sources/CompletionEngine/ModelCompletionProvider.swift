@@ -118,12 +118,12 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     /// prompt and the logits after its last token (nil when cancelled or out of time: what was evaluated
     /// stays cached, so the next request continues from there instead of starting over).
     private func prefill(_ context: CompletionContext, session: DocumentSession, chunk: Int, deadline: Double?,
-                         cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?) {
+                         cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?, healed: [UInt8]) {
         let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
         session.windowStart = start
-        let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start,
-                                    header: builder.header(uri: context.uri, related: context.related))
-        guard !prompt.isEmpty else { return (prompt, nil) }
+        let (prompt, healed) = builder.healedPrompt(text: context.text, cursor: context.cursor, windowStart: start,
+                                                    header: builder.header(uri: context.uri, related: context.related))
+        guard !prompt.isEmpty else { return (prompt, nil, healed) }
         var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
         if common == prompt.count { common -= 1 }  // the last position's logits are needed again
         session.truncate(to: common)
@@ -131,18 +131,18 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var logits: Logits?
         var position = common
         while position < prompt.count {
-            if cancellation.isCancelled { return (prompt, nil) }
+            if cancellation.isCancelled { return (prompt, nil, healed) }
             // Out of time: stop, but only after making progress (at least one chunk per request).
             if let deadline, position > common, monotonicMilliseconds() > deadline {
                 logger.debug("prefill of \(context.uri) out of time at \(position)/\(prompt.count) tokens; continuing next request")
-                return (prompt, nil)
+                return (prompt, nil, healed)
             }
             let end = min(prompt.count, position + chunk)
             logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
             session.tokens += prompt[position..<end]
             position = end
         }
-        return (prompt, logits)
+        return (prompt, logits, healed)
     }
 
     public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
@@ -170,7 +170,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             report.generatedTokens = after.generatedTokens - before.generatedTokens
             report.stopReason = cancellation.isCancelled ? .cancelled : stop
         }
-        let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk,
+        let (prompt, prefilled, healed) = try prefill(context, session: session, chunk: options.prefillChunk,
                                               deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
         guard var logits = prefilled else {
             stop = prompt.isEmpty ? .noPrompt : .prefillIncomplete
@@ -187,16 +187,17 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var text = ""
         var result: String?
         var generated = 0
+        var healing = TokenHealing(healed: healed)
         defer { session.truncate(to: prompt.count) }  // generated tokens never stay in the cache
         while generated < options.maxTokens {
             if cancellation.isCancelled { return [] }
-            let next = Sampling.argmax(logits.last)
+            let next = healing.next(logits.last, tokenizer: tokenizer)
             if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { stop = .endOfGeneration; break }
             generated += 1
             text += decoder.append(next)
-            if case let .stop(cut) = rules.check(text) { result = cut; stop = .stopRule; break }
+            if case let .stop(cut) = rules.check(healing.visible(text)) { result = cut; stop = .stopRule; break }
             if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
-                result = rules.truncatedAtLineBoundary(text)
+                result = rules.truncatedAtLineBoundary(healing.visible(text))
                 stop = .timeBudget
                 logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
                 break
@@ -209,6 +210,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             if stop == nil { stop = .maxTokens }
             text += decoder.finish()
             // Out of tokens in the middle of a line: keep whole lines only (unless it is all one line).
+            text = healing.visible(text)
             result = generated >= options.maxTokens && text.contains("\n") ? rules.truncatedAtLineBoundary(text) : text
         }
         let shaped = rules.finish(result ?? "")

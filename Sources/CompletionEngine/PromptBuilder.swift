@@ -70,7 +70,21 @@ public struct PromptBuilder: Sendable {
 
     /// The prompt's token ids for the text around the cursor, after `header` (see `header(uri:related:)`).
     public func prompt(text: [UInt8], cursor: Int, windowStart: Int, header: [TokenID] = []) -> [TokenID] {
-        let prefixIDs = tokenizer.encode(utf8: Array(text[windowStart..<cursor]))
+        prompt(text: text, cursor: cursor, windowStart: windowStart, header: header, healing: false).ids
+    }
+
+    /// The prompt with token healing (see `TokenHealing`): when the cursor is mid-word, the prefix's last
+    /// token is left out of the prompt and returned as the bytes the completion must start with.
+    public func healedPrompt(text: [UInt8], cursor: Int, windowStart: Int, header: [TokenID] = []) -> (ids: [TokenID], healed: [UInt8]) {
+        prompt(text: text, cursor: cursor, windowStart: windowStart, header: header, healing: true)
+    }
+
+    private func prompt(text: [UInt8], cursor: Int, windowStart: Int, header: [TokenID], healing: Bool) -> (ids: [TokenID], healed: [UInt8]) {
+        var prefixIDs = tokenizer.encode(utf8: Array(text[windowStart..<cursor]))
+        var healed: [UInt8] = []
+        if healing {
+            (prefixIDs, healed) = TokenHealing.split(prefixIDs: prefixIDs, textBeforeCursor: text[windowStart..<cursor], tokenizer: tokenizer)
+        }
         var ids: [TokenID] = []
         if tokenizer.addsBOSByDefault, let bos = tokenizer.specialTokens.bos { ids.append(bos) }
         switch template {
@@ -85,7 +99,7 @@ public struct PromptBuilder: Sendable {
             ids += suffixIDs
             ids.append(tokens.middle)
         }
-        return ids
+        return (ids, healed)
     }
 
     /// Qwen2.5-Coder's repository format before the FIM part, for models with repository and file-separator

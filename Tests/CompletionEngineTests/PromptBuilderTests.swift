@@ -71,3 +71,43 @@ struct PromptBuilderTests {
             == "<|repo_name|>project\n<|file_sep|>my proj/a b.py\n")
     }
 }
+
+@Suite(.enabled(if: qwenTokenizer != nil, "needs \(qwenSmall)"))
+struct TokenHealingTests {
+    let tokenizer = qwenTokenizer!
+    var builder: PromptBuilder { PromptBuilder(tokenizer: tokenizer, template: .fim(try! tokenizer.fimTokens())) }
+
+    @Test func midWordCursorLeavesThePartialTokenOut() {
+        let text = Array("def f(previous_failed):\n    if pr\n".utf8)
+        let cursor = "def f(previous_failed):\n    if pr".utf8.count
+        let (ids, healed) = builder.healedPrompt(text: text, cursor: cursor, windowStart: 0)
+        #expect(String(decoding: healed, as: UTF8.self) == " pr")
+        #expect(tokenizer.decodeText(ids, renderSpecial: true)
+            == "<|fim_prefix|>def f(previous_failed):\n    if<|fim_suffix|>\n<|fim_middle|>")
+        #expect(builder.prompt(text: text, cursor: cursor, windowStart: 0)
+            == tokenizer.encode("<|fim_prefix|>def f(previous_failed):\n    if pr<|fim_suffix|>\n<|fim_middle|>", parseSpecial: true))
+    }
+
+    @Test func noHealingAfterPunctuationOrSpace() {
+        for prefix in ["print(", "x = ", "    ", "a.b "] {
+            let text = Array((prefix + "\n").utf8)
+            #expect(builder.healedPrompt(text: text, cursor: prefix.utf8.count, windowStart: 0).healed.isEmpty, "\(prefix)")
+        }
+    }
+
+    @Test func generationIsConstrainedUntilTheHealedBytesAreOut() {
+        let previous = tokenizer.encode(" previous")
+        let the = tokenizer.encode(" the")
+        #expect(previous.count == 1 && the.count == 1)
+        var logits = [Float](repeating: 0, count: tokenizer.vocabularySize)
+        logits[Int(the[0])] = 10  // the favourite, but it doesn't start with " pr"
+        logits[Int(previous[0])] = 5
+        var healing = TokenHealing(healed: Array(" pr".utf8))
+        #expect(healing.isConstraining)
+        #expect(healing.next(logits[...], tokenizer: tokenizer) == previous[0])
+        #expect(!healing.isConstraining)
+        #expect(healing.next(logits[...], tokenizer: tokenizer) == the[0])  // free again
+        #expect(healing.visible(" previous the") == "evious the")
+        #expect(healing.visible(" p") == "")
+    }
+}
