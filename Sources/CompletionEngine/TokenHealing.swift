@@ -1,7 +1,7 @@
 import Engine
 import Tokenizer
 
-/// Token healing for a cursor in the middle of a word.
+/// Token healing: the prompt's last token, cut by the cursor, is generated again under a constraint.
 ///
 /// The text before the cursor ends with a partial word (`if pr‸`), whose last token (` pr`) is one the model
 /// rarely saw followed by the rest of its word (` previous` is a single token in training text); greedy
@@ -19,15 +19,14 @@ public struct TokenHealing: Sendable {
         pending = healed[...]
     }
 
-    /// Whether the cursor needs healing and which prefix tokens to keep: the last token goes when the byte
-    /// before the cursor is an ASCII letter, digit or `_` (mid-word) and the token is plain ASCII text.
+    /// Which prefix tokens to keep and which bytes to heal: the last token goes when it is plain ASCII
+    /// without a line break — a partial word (` pr`), indentation (`        `, which the tokenizer otherwise
+    /// joins to the next word: after an 8-space token the model expects *more* whitespace), an operator.
     public static func split(prefixIDs: [TokenID], textBeforeCursor: ArraySlice<UInt8>, tokenizer: Tokenizer)
         -> (kept: [TokenID], healed: [UInt8]) {
-        guard let lastByte = textBeforeCursor.last, isWordByte(lastByte), let last = prefixIDs.last else {
-            return (prefixIDs, [])
-        }
+        guard let last = prefixIDs.last, textBeforeCursor.last != 0x0A else { return (prefixIDs, []) }
         let piece = tokenizer.piece(last)
-        guard !piece.isEmpty, piece.allSatisfy({ $0 < 0x80 }) else { return (prefixIDs, []) }
+        guard !piece.isEmpty, piece.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return (prefixIDs, []) }
         return (Array(prefixIDs.dropLast()), Array(piece))
     }
 

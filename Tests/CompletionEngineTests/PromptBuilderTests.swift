@@ -88,10 +88,12 @@ struct TokenHealingTests {
             == tokenizer.encode("<|fim_prefix|>def f(previous_failed):\n    if pr<|fim_suffix|>\n<|fim_middle|>", parseSpecial: true))
     }
 
-    @Test func noHealingAfterPunctuationOrSpace() {
-        for prefix in ["print(", "x = ", "    ", "a.b "] {
+    @Test func indentationAndOperatorsAreHealedLineBreaksAreNot() {
+        let cases: [(String, String)] = [("def f():\n        ", "        "), ("x = ", " "), ("print(", "("), ("a = 1\n", "")]
+        for (prefix, healed) in cases {
             let text = Array((prefix + "\n").utf8)
-            #expect(builder.healedPrompt(text: text, cursor: prefix.utf8.count, windowStart: 0).healed.isEmpty, "\(prefix)")
+            let result = builder.healedPrompt(text: text, cursor: prefix.utf8.count, windowStart: 0)
+            #expect(String(decoding: result.healed, as: UTF8.self) == healed, "\(prefix.debugDescription)")
         }
     }
 
