@@ -142,7 +142,9 @@ public struct PromptBuilder: Sendable {
 
     private static func pathComponents(_ uri: String) -> [String] {
         var path = Substring(uri)
-        if let scheme = path.range(of: "://") { path = path[scheme.upperBound...] }
+        if let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") {
+            path = path[path.index(colon, offsetBy: 3)...]
+        }
         return path.split(separator: "/").map { String($0).replacingPercentEscapes() }
     }
 

@@ -30,10 +30,6 @@ public struct TokenHealing: Sendable {
         return (Array(prefixIDs.dropLast()), Array(piece))
     }
 
-    static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-    }
-
     /// Whether generated tokens are still constrained.
     public var isConstraining: Bool { !pending.isEmpty }
 

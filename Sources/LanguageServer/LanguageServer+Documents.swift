@@ -90,9 +90,10 @@ extension LanguageServer {
                 return true
             }
             guard current, let document = documents.withLock({ $0[uri] }) else { return }
-            var context = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
-                                            text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
-            context.related = relatedDocuments(for: uri, languageID: document.languageID)
+            var warmContext = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
+                                                text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
+            warmContext.related = relatedDocuments(for: uri, languageID: document.languageID)
+            let context = warmContext
             worker.async { [self] in
                 guard !token.isCancelled, let provider = state.withLock({ $0.provider }), provider.status == .ready else { return }
                 provider.warmUp(context, cancellation: token)
