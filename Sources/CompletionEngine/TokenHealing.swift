@@ -19,15 +19,21 @@ public struct TokenHealing: Sendable {
         pending = healed[...]
     }
 
-    /// Which prefix tokens to keep and which bytes to heal: the last token goes when it is plain ASCII
-    /// without a line break — a partial word (` pr`), indentation (`        `, which the tokenizer otherwise
-    /// joins to the next word: after an 8-space token the model expects *more* whitespace), an operator.
+    /// Which prefix tokens to keep and which bytes to heal: the last token goes when it is made of ASCII
+    /// letters, digits, `_`, spaces and tabs — a partial word (` pr`, `_BZ`) or indentation (`        `,
+    /// which the tokenizer otherwise joins to the next word: after an 8-space token the model expects *more*
+    /// whitespace). Not after an operator or bracket: there a healed `(` let the model pick the single token
+    /// `()\n` and lose the ` {` it wrote unhealed (measured: `public init(` → `)` instead of `) {`).
     public static func split(prefixIDs: [TokenID], textBeforeCursor: ArraySlice<UInt8>, tokenizer: Tokenizer)
         -> (kept: [TokenID], healed: [UInt8]) {
         guard let last = prefixIDs.last, textBeforeCursor.last != 0x0A else { return (prefixIDs, []) }
         let piece = tokenizer.piece(last)
-        guard !piece.isEmpty, piece.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return (prefixIDs, []) }
+        guard !piece.isEmpty, piece.allSatisfy({ isWordByte($0) || $0 == 0x20 || $0 == 0x09 }) else { return (prefixIDs, []) }
         return (Array(prefixIDs.dropLast()), Array(piece))
+    }
+
+    static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
     }
 
     /// Whether generated tokens are still constrained.
