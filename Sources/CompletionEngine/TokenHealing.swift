@@ -19,16 +19,18 @@ public struct TokenHealing: Sendable {
         pending = healed[...]
     }
 
-    /// Which prefix tokens to keep and which bytes to heal: the last token goes when it is made of ASCII
-    /// letters, digits, `_`, spaces and tabs — a partial word (` pr`, `_BZ`) or indentation (`        `,
-    /// which the tokenizer otherwise joins to the next word: after an 8-space token the model expects *more*
-    /// whitespace). Not after an operator or bracket: there a healed `(` let the model pick the single token
-    /// `()\n` and lose the ` {` it wrote unhealed (measured: `public init(` → `)` instead of `) {`).
+    /// Which prefix tokens to keep and which bytes to heal: the last token goes when it is a word fragment
+    /// (ASCII letters, digits, `_`, maybe after spaces: ` pr`, `_BZ`, `o`). Not plain indentation: held to a
+    /// blank line's full indentation the model answered nothing or closed the block more often (measured, 17
+    /// blank-line positions: edit similarity 0.336 vs 0.396 without). Not after an operator or bracket: a
+    /// healed `(` let the model pick the single token `()\n` and lose the ` {` it wrote unhealed.
     public static func split(prefixIDs: [TokenID], textBeforeCursor: ArraySlice<UInt8>, tokenizer: Tokenizer)
         -> (kept: [TokenID], healed: [UInt8]) {
         guard let last = prefixIDs.last, textBeforeCursor.last != 0x0A else { return (prefixIDs, []) }
         let piece = tokenizer.piece(last)
-        guard !piece.isEmpty, piece.allSatisfy({ isWordByte($0) || $0 == 0x20 || $0 == 0x09 }) else { return (prefixIDs, []) }
+        guard piece.contains(where: isWordByte), piece.allSatisfy({ isWordByte($0) || $0 == 0x20 || $0 == 0x09 }) else {
+            return (prefixIDs, [])
+        }
         return (Array(prefixIDs.dropLast()), Array(piece))
     }
 

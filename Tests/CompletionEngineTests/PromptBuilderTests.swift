@@ -88,8 +88,9 @@ struct TokenHealingTests {
             == tokenizer.encode("<|fim_prefix|>def f(previous_failed):\n    if pr<|fim_suffix|>\n<|fim_middle|>", parseSpecial: true))
     }
 
-    @Test func indentationIsHealedOperatorsAndLineBreaksAreNot() {
-        let cases: [(String, String)] = [("def f():\n        ", "        "), ("x = ", " "), ("print(", ""), ("a.", ""), ("a = 1\n", "")]
+    @Test func onlyWordFragmentsAreHealed() {
+        let cases: [(String, String)] = [("if pr", " pr"), ("x.get_fo", "o"), ("def f():\n        ", ""), ("x = ", ""),
+                                         ("print(", ""), ("a.", ""), ("a = 1\n", "")]
         for (prefix, healed) in cases {
             let text = Array((prefix + "\n").utf8)
             let result = builder.healedPrompt(text: text, cursor: prefix.utf8.count, windowStart: 0)
