@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayFormat", "LanguageServer", "JSON", "JSONRPC", "LSPTestSupport"]),
         .testTarget(
             name: "CompletionEngineTests",
-            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", "Speculation", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CompletionEngine", "Completion", "LanguageServer", "JSON", "GGUF", "Tokenizer", "Speculation",
+                           .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

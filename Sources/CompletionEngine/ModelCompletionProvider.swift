@@ -131,7 +131,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let session = sessions.session(for: context.uri)
         defer { sessions.enforceBudget(keep: context.uri) }
         do {
-            let (prompt, logits) = try prefill(context, session: session, chunk: options.warmUpChunk, deadline: nil,
+            let (prompt, logits, _) = try prefill(context, session: session, chunk: options.warmUpChunk, deadline: nil,
                                                cancellation: cancellation)
             // Then the draft model's cache, so the first draft needs no catch-up either.
             if logits != nil, let draft = draftSession(session) {
@@ -147,11 +147,12 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     /// prompt and the logits after its last token (nil when cancelled or out of time: what was evaluated
     /// stays cached, so the next request continues from there instead of starting over).
     private func prefill(_ context: CompletionContext, session: DocumentSession, chunk: Int, deadline: Double?,
-                         cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?) {
+                         cancellation: CancellationToken) throws -> (prompt: [TokenID], logits: Logits?, healed: [UInt8]) {
         let start = builder.windowStart(text: context.text, cursor: context.cursor, previous: session.windowStart)
         session.windowStart = start
-        let prompt = builder.prompt(text: context.text, cursor: context.cursor, windowStart: start)
-        guard !prompt.isEmpty else { return (prompt, nil) }
+        let (prompt, healed) = builder.healedPrompt(text: context.text, cursor: context.cursor, windowStart: start,
+                                                    header: builder.header(uri: context.uri, related: context.related))
+        guard !prompt.isEmpty else { return (prompt, nil, healed) }
         var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
         if common == prompt.count { common -= 1 }  // the last position's logits are needed again
         session.truncate(to: common)
@@ -159,18 +160,18 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var logits: Logits?
         var position = common
         while position < prompt.count {
-            if cancellation.isCancelled { return (prompt, nil) }
+            if cancellation.isCancelled { return (prompt, nil, healed) }
             // Out of time: stop, but only after making progress (at least one chunk per request).
             if let deadline, position > common, monotonicMilliseconds() > deadline {
                 logger.debug("prefill of \(context.uri) out of time at \(position)/\(prompt.count) tokens; continuing next request")
-                return (prompt, nil)
+                return (prompt, nil, healed)
             }
             let end = min(prompt.count, position + chunk)
             logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
             session.tokens += prompt[position..<end]
             position = end
         }
-        return (prompt, logits)
+        return (prompt, logits, healed)
     }
 
     public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
@@ -198,7 +199,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             report.generatedTokens = after.generatedTokens - before.generatedTokens
             report.stopReason = cancellation.isCancelled ? .cancelled : stop
         }
-        let (prompt, prefilled) = try prefill(context, session: session, chunk: options.prefillChunk,
+        let (prompt, prefilled, healed) = try prefill(context, session: session, chunk: options.prefillChunk,
                                               deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
         guard let logits = prefilled else {
             stop = prompt.isEmpty ? .noPrompt : .prefillIncomplete
@@ -224,19 +225,23 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             report.draftedTokens = statistics.total.drafted
             report.acceptedTokens = statistics.total.accepted
         }
+        var healing = TokenHealing(healed: healed)
         decoding: while generated < options.maxTokens {
             if cancellation.isCancelled { return [] }
             // One primary pass: a run of committed tokens, checked one by one as plain decoding would.
-            let run = try speculative.next(limit: options.maxTokens - generated)
+            // While token healing constrains the first tokens, the primary picks among the tokens that fit.
+            let pick: ((ArraySlice<Float>) -> Int32)? = healing.isConstraining
+                ? { healing.next($0, tokenizer: self.tokenizer) } : nil
+            let run = try speculative.next(limit: options.maxTokens - generated, pick: pick)
             session.tokens += speculative.sequence[session.tokens.count..<speculative.cachedCount]
             for next in run {
                 if stopTokens.contains(next) || tokenizer.attributes[Int(next)].contains(.control) { stop = .endOfGeneration; break decoding }
                 generated += 1
                 counters.withLock { $0.generatedTokens += 1 }
                 text += decoder.append(next)
-                if case let .stop(cut) = rules.check(text) { result = cut; stop = .stopRule; break decoding }
+                if case let .stop(cut) = rules.check(healing.visible(text)) { result = cut; stop = .stopRule; break decoding }
                 if monotonicMilliseconds() - started > Double(options.maxLatencyMs) {
-                    result = rules.truncatedAtLineBoundary(text)
+                    result = rules.truncatedAtLineBoundary(healing.visible(text))
                     stop = .timeBudget
                     logger.debug("completion for \(context.uri) hit the \(options.maxLatencyMs) ms budget after \(generated) tokens")
                     break decoding
@@ -247,6 +252,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             if stop == nil { stop = .maxTokens }
             text += decoder.finish()
             // Out of tokens in the middle of a line: keep whole lines only (unless it is all one line).
+            text = healing.visible(text)
             result = generated >= options.maxTokens && text.contains("\n") ? rules.truncatedAtLineBoundary(text) : text
         }
         let shaped = rules.finish(result ?? "")

@@ -1,6 +1,17 @@
 import JSON
 
 /// What a completion provider sees: an immutable snapshot of the document and the cursor.
+/// Another open document offered to the model as context.
+public struct RelatedDocument: Sendable, Equatable {
+    public let uri: String
+    public let text: [UInt8]
+
+    public init(uri: String, text: [UInt8]) {
+        self.uri = uri
+        self.text = text
+    }
+}
+
 public struct CompletionContext: Sendable {
     public enum Trigger: Sendable, Equatable {
         /// The editor asked on its own (typing pause).
@@ -17,6 +28,9 @@ public struct CompletionContext: Sendable {
     /// The cursor as a byte offset into `text`.
     public let cursor: Int
     public let trigger: Trigger
+
+    /// Other open documents of the same language, most recently edited first (cross-file context).
+    public var related: [RelatedDocument] = []
 
     public init(uri: String, languageID: String, version: Int, text: [UInt8], cursor: Int, trigger: Trigger) {
         self.uri = uri

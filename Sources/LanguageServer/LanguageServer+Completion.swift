@@ -34,8 +34,10 @@ extension LanguageServer {
             snapshot = document
             let trigger: CompletionContext.Trigger = (kind == .inline && triggerKind == 2) || (kind == .menu && triggerKind != 1)
                 ? .automatic : .invoked
-            context = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
-                                        text: document.bytes, cursor: cursor, trigger: trigger)
+            var snapshotContext = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
+                                                    text: document.bytes, cursor: cursor, trigger: trigger)
+            snapshotContext.related = relatedDocuments(for: uri, languageID: document.languageID)
+            context = snapshotContext
         } catch {
             state.withLock { $0.stats.errors += 1 }
             request.reply(error)

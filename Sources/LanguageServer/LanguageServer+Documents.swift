@@ -21,6 +21,11 @@ extension LanguageServer {
         if reopened { logger.info("didOpen for \(uri), which was already open: replaced its text") }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was reopened"))
         state.withLock { $0.stats.documentsOpened += 1 }
+        touch(uri)
+        // Warm the new document up for a cursor at its end (the client has not told us where its cursor
+        // is; appending at the end is the likeliest first edit of a new file). Debounced and cancelled like
+        // the warm-up after an edit, so opening many files at once warms only the last one.
+        scheduleWarmUp(uri: uri, cursor: document.bytes.count)
     }
 
     func didChange(_ params: Params) throws(ResponseError) {
@@ -60,6 +65,7 @@ extension LanguageServer {
             return .success(document.version)
         }
         let newVersion = try result.get()
+        touch(uri)
         state.withLock { $0.stats.documentChanges += 1 }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded,
                    error: .contentModified("document \(uri) changed (now version \(newVersion))"))
@@ -90,8 +96,10 @@ extension LanguageServer {
                 return true
             }
             guard current, let document = documents.withLock({ $0[uri] }) else { return }
-            let context = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
-                                            text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
+            var warmContext = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
+                                                text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
+            warmContext.related = relatedDocuments(for: uri, languageID: document.languageID)
+            let context = warmContext
             worker.async { [self] in
                 guard !token.isCancelled, let provider = state.withLock({ $0.provider }), provider.status == .ready else { return }
                 provider.warmUp(context, cancellation: token)
@@ -114,6 +122,7 @@ extension LanguageServer {
     func didClose(_ params: Params) throws(ResponseError) {
         let uri = try params.object("textDocument").string("uri")
         let existed = documents.withLock { $0.removeValue(forKey: uri) != nil }
+        recentDocuments.withLock { $0.removeAll { $0 == uri } }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was closed"))
         worker.async { [self] in state.withLock { $0.provider }?.documentClosed(uri) }
         if !existed { throw .invalidParams("didClose for \(uri), which is not open") }
@@ -122,5 +131,28 @@ extension LanguageServer {
     func didSave(_ params: Params) throws(ResponseError) {
         let uri = try params.object("textDocument").string("uri")
         logger.debug("saved \(uri)")
+    }
+
+    /// Moves `uri` to the front of the recently opened/edited list.
+    func touch(_ uri: String) {
+        recentDocuments.withLock { recent in
+            if recent.first == uri { return }
+            recent.removeAll { $0 == uri }
+            recent.insert(uri, at: 0)
+        }
+    }
+
+    /// Cross-file context for a request on `uri`: up to `maxRelatedDocuments` other open documents of the
+    /// same language, most recently opened or edited first. Typing in `uri` itself doesn't reorder them, so
+    /// the prompt's context part stays the same from one keystroke to the next (and stays cached).
+    func relatedDocuments(for uri: String, languageID: String) -> [RelatedDocument] {
+        let recent = recentDocuments.withLock { $0 }
+        var related: [RelatedDocument] = []
+        for other in recent where other != uri {
+            guard let document = documents.withLock({ $0[other] }), document.languageID == languageID else { continue }
+            related.append(RelatedDocument(uri: other, text: document.bytes))
+            if related.count == maxRelatedDocuments { break }
+        }
+        return related
     }
 }

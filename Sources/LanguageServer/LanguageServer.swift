@@ -49,6 +49,10 @@ public final class LanguageServer: MessageHandler {
     let version: String
     let state: Mutex<State>
     let documents = Mutex<[String: TextDocument]>([:])
+    /// Open documents, most recently opened or edited first (for cross-file context).
+    let recentDocuments = Mutex<[String]>([])
+    /// Most other documents offered to the model as context.
+    let maxRelatedDocuments = 3
     let providerFactory: @Sendable (ServerConfiguration) -> any CompletionProvider
     let worker = DispatchQueue(label: "augur.completion", qos: .userInitiated)
     /// Debounces warm-ups before they go to the worker.

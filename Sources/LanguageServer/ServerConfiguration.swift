@@ -105,3 +105,30 @@ public struct ServerConfiguration: Sendable, Equatable {
         return warnings
     }
 }
+
+extension ServerConfiguration {
+    /// The KV-cache budget when none is configured: a quarter of the memory available, at least
+    /// `floorMB` and at most `capMB` MiB; `fallbackMB` when the available memory is unknown. The cap keeps
+    /// the daemon within the issue-11 memory goal (both model files + 400 MB) once the cache is full.
+    public static func defaultCacheMB(availableBytes: Int?, floorMB: Int = 64, capMB: Int = 512,
+                                      fallbackMB: Int = 512) -> Int {
+        guard let availableBytes, availableBytes > 0 else { return fallbackMB }
+        return min(capMB, max(floorMB, (availableBytes / 4) >> 20))
+    }
+
+    /// `MemAvailable` from the text of `/proc/meminfo`, in bytes (nil if absent or malformed).
+    public static func memAvailableBytes(meminfo: String) -> Int? {
+        for line in meminfo.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let fields = line.dropFirst("MemAvailable:".count).split(separator: " ")
+            guard let value = fields.first.flatMap({ Int($0) }), value >= 0 else { return nil }
+            let unit = fields.count > 1 ? fields[1].lowercased() : "b"
+            switch unit {
+            case "kb": return value << 10
+            case "mb": return value << 20
+            case "b": return value
+            default: return nil
+            }
+        }
+        return nil
+    }
+}

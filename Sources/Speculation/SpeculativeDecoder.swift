@@ -57,11 +57,15 @@ public final class SpeculativeDecoder {
     /// Commits the next run of tokens (at least one) and returns them. `limit` (≥ 1) is the most tokens the
     /// caller will use; drafts are sized to it. The caller checks its stop rules after each returned token
     /// and simply stops consuming when they say so.
-    public func next(limit: Int = .max) throws -> [Int32] {
+    ///
+    /// `pick`, when given, chooses the token from the primary's logits instead of the usual greedy/sampled
+    /// choice — a constraint such as token healing — and the step drafts nothing (a draft checked against
+    /// the unconstrained choice would be meaningless).
+    public func next(limit: Int = .max, pick: ((ArraySlice<Float>) -> Int32)? = nil) throws -> [Int32] {
         precondition(limit >= 1)
         if let logits = promptLogits {
             promptLogits = nil
-            let token = choose(logits.last)
+            let token = pick?(logits.last) ?? choose(logits.last)
             sequence.append(token)
             return [token]
         }
@@ -69,13 +73,14 @@ public final class SpeculativeDecoder {
         precondition(cache.count == sequence.count - 1, "cache out of step with the sequence")
         // Room for the draft: the caller's limit (less the primary's own token) and the context.
         let room = min(limit - 1, cache.maxPositions - cache.count - 1)
-        let (kind, draft, draftMs) = try makeDraft(room: max(0, room))
+        let (kind, draft, draftMs) = pick == nil ? try makeDraft(room: max(0, room)) : (nil, Draft(), 0)
 
         let start = monotonicMilliseconds()
         let logits = try primary.forward(tokens: [pending] + draft.tokens, cache: cache, logits: .all)
-        let verdict = sampling.isGreedy
+        var verdict = sampling.isGreedy
             ? Verification.greedy(draft: draft.tokens, logits: logits)
             : Verification.sampled(draft: draft, logits: logits, settings: sampling, random: &random)
+        if let pick { verdict.next = pick(logits.last) }
         let verifyMs = monotonicMilliseconds() - start
 
         // Keep the pending token and the accepted drafts; the primary's own token becomes the new pending one.

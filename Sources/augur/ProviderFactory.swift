@@ -40,7 +40,9 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
     var options = ModelCompletionProvider.Options()
     options.maxTokens = configuration.maxTokens
     options.maxLatencyMs = configuration.maxLatencyMs
-    if let cacheMB = configuration.cacheMB { options.cacheBytes = cacheMB << 20 }
+    let cacheMB = configuration.cacheMB ?? ServerConfiguration.defaultCacheMB(availableBytes: memAvailableBytes())
+    options.cacheBytes = cacheMB << 20
+    if configuration.cacheMB == nil { logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...512 MiB; --cache-mb sets it)") }
     options.speculation = speculation
     options.sampling = SamplingSettings(temperature: Float(configuration.temperature), topP: Float(configuration.topP))
     do {
@@ -142,4 +144,16 @@ func checkDraftVocabulary(_ draftPath: String, matches primaryPath: String) thro
     if let index = draftTokens.indices.first(where: { draftTokens[$0] != primaryTokens[$0] }) {
         throw DraftMismatch(description: "the draft \(draftPath) differs from the primary's vocabulary at token \(index) (\(draftTokens[index].debugDescription) vs \(primaryTokens[index].debugDescription))")
     }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in bytes; nil where there is no such file.
+func memAvailableBytes() -> Int? {
+    guard let file = fopen("/proc/meminfo", "r") else { return nil }
+    defer { fclose(file) }
+    var text = ""
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        text += String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    return ServerConfiguration.memAvailableBytes(meminfo: text)
 }

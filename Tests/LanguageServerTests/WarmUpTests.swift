@@ -76,3 +76,32 @@ final class WarmUpProvider: CompletionProvider {
         #expect(provider.cancelled.withLock { $0 } == 1)
     }
 }
+
+@Suite struct WarmUpOnOpenTests {
+    @Test func openedDocumentIsWarmedAtItsEnd() throws {
+        let provider = WarmUpProvider(blocks: false)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        let text = "import os\n\ndef main():\n    pass\n"
+        client.open("file:///o.py", text)
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        let warmUps = provider.warmUps.withLock { $0 }
+        #expect(warmUps.count == 1)
+        #expect(warmUps.first?.text == text)
+        #expect(warmUps.first?.cursor == text.utf8.count)
+    }
+
+    @Test func openingManyDocumentsWarmsOnlyTheLast() throws {
+        let provider = WarmUpProvider(blocks: false)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        for n in 0..<5 { client.open("file:///f\(n).py", "x = \(n)\n") }
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        usleep(400_000)  // longer than the debounce: a second warm-up would have started by now
+        let warmUps = provider.warmUps.withLock { $0 }
+        #expect(warmUps.count == 1)
+        #expect(warmUps.first?.text == "x = 4\n")
+    }
+}
