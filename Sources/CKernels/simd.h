@@ -148,3 +148,95 @@ static inline AVX2 void unpack_scales_k4(const uint8_t *scales, uint8_t sc[8], _
     const __m128i m16 = _mm_cvtepu8_epi16(_mm_setr_epi32((int)m_lo, (int)m_hi, 0, 0));
     *minv = _mm256_setr_m128i(_mm_unpacklo_epi16(m16, m16), _mm_unpackhi_epi16(m16, m16));
 }
+
+// ---- one token (decode) for the K-quants ----
+// Per super-block the kernels build one vector of int32 lanes that add up to the exact integer sums
+// (Q4_K: low half → isum, high half → isumm; Q6_K: all 8 lanes → isum − 32·Σ sc·bsums); eight
+// super-blocks at a time are reduced into lane i, the twin's float update runs lane-wise (fp16 scales
+// converted 8 at once) and the lanes are added to the row's sum in super-block order, as the twin does.
+// Nothing but the order of exact integer additions changes, so results stay bitwise equal to the twin.
+
+#define ONE_TOKEN_MAX_NB 128 // super-blocks per row (k ≤ 32768); longer rows take the tile path
+
+// The token's scales (xd, padded with 8 zeros) and, for Q4_K/Q5_K, the 8 sub-block sums of its bsums.
+static inline AVX2 void one_token_prepare(const block_q8_K *x, int64_t nb, float *xd, __m128i *bs2) {
+    for (int64_t b = 0; b < nb; b++) {
+        xd[b] = x[b].d;
+        if (bs2) {
+            const __m256i pr = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[b].bsums), _mm256_set1_epi16(1));
+            bs2[b] = _mm_packs_epi32(_mm256_castsi256_si128(pr), _mm256_extracti128_si256(pr, 1)); // ≤ 2·2032: exact
+        }
+    }
+    for (int64_t b = nb; b < nb + 8; b++) xd[b] = 0;
+}
+
+// Q4_K / Q5_K: the 8 scales and the 8 mins of a super-block as int16.
+static inline AVX2 void unpack_scales16_k4(const uint8_t *scales, __m128i *sc, __m128i *mn) {
+    uint32_t w[3];
+    memcpy(w, scales, 12);
+    const uint32_t s_lo = w[0] & 0x3f3f3f3fu, s_hi = (w[2] & 0x0f0f0f0fu) | ((w[0] >> 2) & 0x30303030u);
+    const uint32_t m_lo = w[1] & 0x3f3f3f3fu, m_hi = ((w[2] >> 4) & 0x0f0f0f0fu) | ((w[1] >> 2) & 0x30303030u);
+    *sc = _mm_cvtepu8_epi16(_mm_setr_epi32((int)s_lo, (int)s_hi, 0, 0));
+    *mn = _mm_cvtepu8_epi16(_mm_setr_epi32((int)m_lo, (int)m_hi, 0, 0));
+}
+
+// Q4_K / Q5_K group of n ≤ 8 super-blocks: v[i] = [4 lanes summing to isum_i | 4 lanes summing to isumm_i].
+// sum = sum + ((d·xd)·isum − (dmin·xd)·isumm), super-block by super-block.
+static inline AVX2 float finish_group_k4(const __m256i v[8], const uint16_t dh[8], const uint16_t mh[8],
+                                         const float *xd, int n, float sum) {
+    const __m256i q03 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    const __m256i q47 = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+    const __m256i isum = _mm256_permute2x128_si256(q03, q47, 0x20), isumm = _mm256_permute2x128_si256(q03, q47, 0x31);
+    const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dh));
+    const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)mh));
+    const __m256 x = _mm256_loadu_ps(xd);
+    const __m256 t = _mm256_sub_ps(_mm256_mul_ps(_mm256_mul_ps(d, x), _mm256_cvtepi32_ps(isum)),
+                                   _mm256_mul_ps(_mm256_mul_ps(dm, x), _mm256_cvtepi32_ps(isumm)));
+    float tv[8];
+    _mm256_storeu_ps(tv, t);
+    for (int i = 0; i < n; i++) sum = sum + tv[i];
+    return sum;
+}
+
+// Q6_K group: the lanes of v[i] add up to isum_i; sum = sum + (d·xd)·isum.
+static inline AVX2 float finish_group_q6(const __m256i v[8], const uint16_t dh[8], const float *xd, int n, float sum) {
+    const __m256i isum = reduce8_i32(v);
+    const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dh));
+    const __m256 t = _mm256_mul_ps(_mm256_mul_ps(d, _mm256_loadu_ps(xd)), _mm256_cvtepi32_ps(isum));
+    float tv[8];
+    _mm256_storeu_ps(tv, t);
+    for (int i = 0; i < n; i++) sum = sum + tv[i];
+    return sum;
+}
+
+// Defines `name`, the one-token kernel of a K-quant: SB(blk, xb, bs2b) returns super-block blk's lane
+// vector (bs2b: the token's sub-block sums, Q4_K/Q5_K only; DMIN(blk): the block's fp16 dmin). Rows of more than ONE_TOKEN_MAX_NB
+// super-blocks go to `fallback` (the tile kernel).
+#define ONE_TOKEN_K_KERNEL(name, ATTR, BLOCK, HAS_MIN, DMIN, SB, fallback) \
+    static ATTR void name(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq, \
+                          size_t xq_stride, int ntok, float *out, int64_t ldo) { \
+        const int64_t nb = k / QK_K; \
+        if (ntok != 1 || nb > ONE_TOKEN_MAX_NB) { fallback(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; } \
+        const block_q8_K *x = xq; \
+        float xd[ONE_TOKEN_MAX_NB + 8]; \
+        __m128i bs2[HAS_MIN ? ONE_TOKEN_MAX_NB : 1] = {0}; \
+        one_token_prepare(x, nb, xd, HAS_MIN ? bs2 : NULL); \
+        for (int64_t r = r0; r < r1; r++) { \
+            const BLOCK *w = ROW(W, row_bytes, r); \
+            float sum = 0; \
+            for (int64_t b0 = 0; b0 < nb; b0 += 8) { \
+                const int n = nb - b0 < 8 ? (int)(nb - b0) : 8; \
+                __m256i v[8]; \
+                uint16_t dh[8] = {0}, mh[8] = {0}; \
+                for (int i = 0; i < 8; i++) { \
+                    if (i >= n) { v[i] = _mm256_setzero_si256(); continue; } \
+                    v[i] = SB(w + b0 + i, x + b0 + i, bs2[HAS_MIN ? b0 + i : 0]); \
+                    dh[i] = w[b0 + i].d; \
+                    if (HAS_MIN) mh[i] = DMIN(w + b0 + i); \
+                } \
+                sum = HAS_MIN ? finish_group_k4(v, dh, mh, xd + b0, n, sum) : finish_group_q6(v, dh, xd + b0, n, sum); \
+            } \
+            out[r] = sum; \
+        } \
+        (void)ldo; \
+    }
