@@ -314,7 +314,7 @@ static AVX2 void mm_q6_K_tiles_avx2(const void *W, size_t row_bytes, int64_t r0,
 }
 
 // ---------------------------------------------------------------------------------------------
-// One token (decode): see ONE_TOKEN_K_KERNEL in simd.h. Sub-block scales come from one broadcast
+// Few tokens (decode, verification): see FEW_TOKENS_K_KERNEL in simd.h. Sub-block scales come from one broadcast
 // of the 8 int16 scales and one byte shuffle per sub-block.
 
 #define WB(j) (char)(2 * (j)), (char)(2 * (j) + 1)
@@ -331,57 +331,75 @@ static inline AVX2 __m256i word_of_lane(__m256i v, int j) {
     return _mm256_shuffle_epi8(v, _mm256_loadu_si256((const __m256i *)word_bcast[j]));
 }
 
-// Q4_K super-block → [4 lanes summing to Σ sc·q·x | 4 lanes summing to Σ mins·bsums].
-static inline AVX2 __m256i one_token_sb_q4_K_avx2(const block_q4_K *blk, const block_q8_K *xb, __m128i bs2) {
-    __m128i sc, mn;
-    unpack_scales16_k4(blk->scales, &sc, &mn);
+// Q4_K super-block unpacked: quants of sub-block j, scale j in every int16 lane, the 8 mins.
+typedef struct { __m256i q[8], s[8]; __m128i mn; } q4_K_avx2_dec;
+
+static inline AVX2 void decode_q4_K_few_avx2(const block_q4_K *blk, q4_K_avx2_dec *d) {
+    __m128i sc;
+    unpack_scales16_k4(blk->scales, &sc, &d->mn);
     const __m256i S = _mm256_broadcastsi128_si256(sc), low = _mm256_set1_epi8(0x0F);
-    __m256i acc = _mm256_setzero_si256();
     for (int h = 0; h < 4; h++) {
         const __m256i qv = _mm256_loadu_si256((const __m256i *)(blk->qs + 32 * h));
-        const __m256i p0 = _mm256_maddubs_epi16(_mm256_and_si256(qv, low), _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h)));
-        const __m256i p1 = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(qv, 4), low),
-                                                _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h + 32)));
-        acc = _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, word_of_lane(S, 2 * h)),
-                                                     _mm256_madd_epi16(p1, word_of_lane(S, 2 * h + 1))));
+        d->q[2 * h] = _mm256_and_si256(qv, low);
+        d->q[2 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
     }
-    const __m128i af = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    return _mm256_setr_m128i(af, _mm_madd_epi16(mn, bs2));
+    for (int j = 0; j < 8; j++) d->s[j] = word_of_lane(S, j);
 }
 
-// Q6_K super-block → 8 lanes summing to Σ sc·u·x − 32·Σ sc·bsums (u = q + 32).
-static inline AVX2 __m256i one_token_sb_q6_K_avx2(const block_q6_K *blk, const block_q8_K *xb, __m128i unused) {
-    (void)unused;
+// One token → [4 lanes summing to Σ sc·q·x | 4 lanes summing to Σ mins·bsums].
+static inline AVX2 __m256i dot_q4_K_few_avx2(const q4_K_avx2_dec *d, const block_q8_K *xb, __m128i bs2) {
+    __m256i acc = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++) {
+        const __m256i p = _mm256_maddubs_epi16(d->q[j], _mm256_loadu_si256((const __m256i *)(xb->qs + 32 * j)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, d->s[j]));
+    }
+    const __m128i af = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    return _mm256_setr_m128i(af, _mm_madd_epi16(d->mn, bs2));
+}
+
+// Q6_K super-block unpacked: u = q + 32 per sub-block, the two group scales of sub-block j (low / high
+// 128-bit lane) in every int16 lane, and the 16 scales as int16 (for the bsums correction).
+typedef struct { __m256i u[8], s[8], sc16; } q6_K_avx2_dec;
+
+static inline AVX2 void decode_q6_K_few_avx2(const block_q6_K *blk, q6_K_avx2_dec *d) {
     const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
     // Even groups in the low 128-bit lane, odd groups in the high one: sub-block j's two groups.
     const __m256i scp = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc8, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15)));
-    __m256i acc = _mm256_setzero_si256();
     for (int h = 0; h < 2; h++) {
         const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
         const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
         const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-        __m256i u[4];
-        u[0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-        u[1] = _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-        u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-        u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-        for (int m = 0; m < 4; m++) {
-            const __m256i p = _mm256_maddubs_epi16(u[m], _mm256_loadu_si256((const __m256i *)(xb->qs + 128 * h + 32 * m)));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, word_of_lane(scp, 4 * h + m)));
-        }
+        d->u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+        d->u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+        d->u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+        d->u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
     }
-    const __m256i oi = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums),
-                                         _mm256_cvtepi8_epi16(sc8));
+    for (int j = 0; j < 8; j++) d->s[j] = word_of_lane(scp, j);
+    d->sc16 = _mm256_cvtepi8_epi16(sc8);
+}
+
+// One token → 8 lanes summing to Σ sc·u·x − 32·Σ sc·bsums.
+static inline AVX2 __m256i dot_q6_K_few_avx2(const q6_K_avx2_dec *d, const block_q8_K *xb, __m128i unused) {
+    (void)unused;
+    __m256i acc = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++) {
+        const __m256i p = _mm256_maddubs_epi16(d->u[j], _mm256_loadu_si256((const __m256i *)(xb->qs + 32 * j)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, d->s[j]));
+    }
+    const __m256i oi = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), d->sc16);
     return _mm256_sub_epi32(acc, _mm256_slli_epi32(oi, 5));
 }
 
 #define DMIN_Q4_K(blk) ((blk)->dmin)
 #define NO_DMIN(blk) 0
-ONE_TOKEN_K_KERNEL(mm_q4_K_avx2, AVX2, block_q4_K, 1, DMIN_Q4_K, one_token_sb_q4_K_avx2, mm_q4_K_tiles_avx2)
-ONE_TOKEN_K_KERNEL(mm_q6_K_avx2, AVX2, block_q6_K, 0, NO_DMIN, one_token_sb_q6_K_avx2, mm_q6_K_tiles_avx2)
+FEW_TOKENS_K_KERNEL(mm_q4_K_avx2, AVX2, block_q4_K, 1, DMIN_Q4_K, q4_K_avx2_dec, decode_q4_K_few_avx2,
+                    dot_q4_K_few_avx2, 5, mm_q4_K_tiles_avx2)
+FEW_TOKENS_K_KERNEL(mm_q6_K_avx2, AVX2, block_q6_K, 0, NO_DMIN, q6_K_avx2_dec, decode_q6_K_few_avx2,
+                    dot_q6_K_few_avx2, 8, mm_q6_K_tiles_avx2)
 #undef NO_DMIN
 #undef DMIN_Q4_K
 

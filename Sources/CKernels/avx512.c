@@ -384,7 +384,7 @@ static VNNI void mm_q6_K_tiles_vnni(const void *W, size_t row_bytes, int64_t r0,
 }
 
 // ---------------------------------------------------------------------------------------------
-// VNNI, one token (decode): see ONE_TOKEN_K_KERNEL in simd.h. 256-bit (faster than 512-bit for a
+// VNNI, few tokens (decode, verification): see FEW_TOKENS_K_KERNEL in simd.h. 256-bit (faster than 512-bit for a
 // single token on Zen 4). vpdpbusd gives 4-product int32 sums, vpackssdw packs two sub-blocks' sums
 // to int16 (exact: |sum| ≤ 4·63·127 < 2^15) and vpdpwssd applies the two sub-blocks' scales.
 
@@ -404,54 +404,76 @@ static const int16_t pair_idx_q6[4][16] = {
 };
 #undef G4
 
-static inline VNNI __m256i one_token_sb_q4_K_vnni(const block_q4_K *blk, const block_q8_K *xb, __m128i bs2) {
-    __m128i sc, mn;
-    unpack_scales16_k4(blk->scales, &sc, &mn);
-    const __m256i S = _mm256_broadcastsi128_si256(sc), low = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
-    __m256i acc = zero;
+// Q4_K super-block unpacked: quants of sub-block j, the scale words of each packed pair, the 8 mins.
+typedef struct { __m256i q[8], s[4]; __m128i mn; } q4_K_vnni_dec;
+
+static inline VNNI void decode_q4_K_few_vnni(const block_q4_K *blk, q4_K_vnni_dec *d) {
+    __m128i sc;
+    unpack_scales16_k4(blk->scales, &sc, &d->mn);
+    const __m256i S = _mm256_broadcastsi128_si256(sc), low = _mm256_set1_epi8(0x0F);
     for (int h = 0; h < 4; h++) {
         const __m256i qv = _mm256_loadu_si256((const __m256i *)(blk->qs + 32 * h));
-        const __m256i z0 = _mm256_dpbusd_epi32(zero, _mm256_and_si256(qv, low), _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h)));
-        const __m256i z1 = _mm256_dpbusd_epi32(zero, _mm256_and_si256(_mm256_srli_epi16(qv, 4), low),
-                                               _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h + 32)));
-        const __m256i s = _mm256_shuffle_epi8(S, _mm256_loadu_si256((const __m256i *)pair_bcast_k4[h]));
-        acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z0, z1), s);
+        d->q[2 * h] = _mm256_and_si256(qv, low);
+        d->q[2 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
+        d->s[h] = _mm256_shuffle_epi8(S, _mm256_loadu_si256((const __m256i *)pair_bcast_k4[h]));
     }
-    const __m128i af = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    return _mm256_setr_m128i(af, _mm_madd_epi16(mn, bs2));
 }
 
-static inline VNNI __m256i one_token_sb_q6_K_vnni(const block_q6_K *blk, const block_q8_K *xb, __m128i unused) {
-    (void)unused;
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3), zero = _mm256_setzero_si256();
-    const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)blk->scales));
+// One token → [4 lanes summing to Σ sc·q·x | 4 lanes summing to Σ mins·bsums].
+static inline VNNI __m256i dot_q4_K_few_vnni(const q4_K_vnni_dec *d, const block_q8_K *xb, __m128i bs2) {
+    const __m256i zero = _mm256_setzero_si256();
     __m256i acc = zero;
+    for (int h = 0; h < 4; h++) {
+        const __m256i z0 = _mm256_dpbusd_epi32(zero, d->q[2 * h], _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h)));
+        const __m256i z1 = _mm256_dpbusd_epi32(zero, d->q[2 * h + 1], _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h + 32)));
+        acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z0, z1), d->s[h]);
+    }
+    const __m128i af = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    return _mm256_setr_m128i(af, _mm_madd_epi16(d->mn, bs2));
+}
+
+// Q6_K super-block unpacked: u = q + 32 per sub-block, the scale words of each packed pair, the 16 scales.
+typedef struct { __m256i u[8], s[4], sc16; } q6_K_vnni_dec;
+
+static inline VNNI void decode_q6_K_few_vnni(const block_q6_K *blk, q6_K_vnni_dec *d) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    d->sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)blk->scales));
     for (int h = 0; h < 2; h++) {
         const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
         const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
         const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-        __m256i u[4], z[4];
-        u[0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-        u[1] = _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-        u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-        u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-        for (int m = 0; m < 4; m++)
-            z[m] = _mm256_dpbusd_epi32(zero, u[m], _mm256_loadu_si256((const __m256i *)(xb->qs + 128 * h + 32 * m)));
-        for (int p = 0; p < 2; p++) {
-            const __m256i s = _mm256_permutexvar_epi16(_mm256_loadu_si256((const __m256i *)pair_idx_q6[2 * h + p]), sc16);
-            acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z[2 * p], z[2 * p + 1]), s);
-        }
+        d->u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+        d->u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+        d->u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+        d->u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
     }
-    const __m256i oi = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), sc16);
+    for (int p = 0; p < 4; p++)
+        d->s[p] = _mm256_permutexvar_epi16(_mm256_loadu_si256((const __m256i *)pair_idx_q6[p]), d->sc16);
+}
+
+// One token → 8 lanes summing to Σ sc·u·x − 32·Σ sc·bsums.
+static inline VNNI __m256i dot_q6_K_few_vnni(const q6_K_vnni_dec *d, const block_q8_K *xb, __m128i unused) {
+    (void)unused;
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i acc = zero;
+    for (int p = 0; p < 4; p++) {
+        const __m256i z0 = _mm256_dpbusd_epi32(zero, d->u[2 * p], _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * p)));
+        const __m256i z1 = _mm256_dpbusd_epi32(zero, d->u[2 * p + 1], _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * p + 32)));
+        acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z0, z1), d->s[p]);
+    }
+    const __m256i oi = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), d->sc16);
     return _mm256_sub_epi32(acc, _mm256_slli_epi32(oi, 5));
 }
 
 #define DMIN_Q4_K(blk) ((blk)->dmin)
 #define NO_DMIN(blk) 0
-ONE_TOKEN_K_KERNEL(mm_q4_K_vnni, VNNI, block_q4_K, 1, DMIN_Q4_K, one_token_sb_q4_K_vnni, mm_q4_K_tiles_vnni)
-ONE_TOKEN_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, one_token_sb_q6_K_vnni, mm_q6_K_tiles_vnni)
+FEW_TOKENS_K_KERNEL(mm_q4_K_vnni, VNNI, block_q4_K, 1, DMIN_Q4_K, q4_K_vnni_dec, decode_q4_K_few_vnni,
+                    dot_q4_K_few_vnni, 4, mm_q4_K_tiles_vnni)
+FEW_TOKENS_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, q6_K_vnni_dec, decode_q6_K_few_vnni,
+                    dot_q6_K_few_vnni, 4, mm_q6_K_tiles_vnni)
 #undef NO_DMIN
 #undef DMIN_Q4_K
 
@@ -463,78 +485,6 @@ const matmul_set augur_mm_vnni = {
 #else // not x86
 #include "internal.h"
 const matmul_set augur_mm_avx512 = {0};
-// ---------------------------------------------------------------------------------------------
-// VNNI, one token (decode): see ONE_TOKEN_K_KERNEL in simd.h. 256-bit (faster than 512-bit for a
-// single token on Zen 4). vpdpbusd gives 4-product int32 sums, vpackssdw packs two sub-blocks' sums
-// to int16 (exact: |sum| ≤ 4·63·127 < 2^15) and vpdpwssd applies the two sub-blocks' scales.
-
-#define W2(j) (char)(2 * (j)), (char)(2 * (j) + 1)
-#define PAIR(a, b) W2(a), W2(a), W2(a), W2(a), W2(b), W2(b), W2(b), W2(b)
-// Q4_K: packs(z[2p], z[2p+1]) per 128-bit lane = [sub-block 2p ×4 | 2p+1 ×4] → int16 scale words.
-static const int8_t pair_bcast_k4[4][32] = {
-    { PAIR(0, 1), PAIR(0, 1) }, { PAIR(2, 3), PAIR(2, 3) }, { PAIR(4, 5), PAIR(4, 5) }, { PAIR(6, 7), PAIR(6, 7) },
-};
-#undef PAIR
-#undef W2
-// Q6_K: packs(z[2p], z[2p+1]) (sub-blocks 2p, 2p+1 = groups 4p..4p+3): low lane groups 4p, 4p+2; high 4p+1, 4p+3.
-#define G4(g) g, g, g, g
-static const int16_t pair_idx_q6[4][16] = {
-    { G4(0), G4(2), G4(1), G4(3) }, { G4(4), G4(6), G4(5), G4(7) },
-    { G4(8), G4(10), G4(9), G4(11) }, { G4(12), G4(14), G4(13), G4(15) },
-};
-#undef G4
-
-static inline VNNI __m256i one_token_sb_q4_K_vnni(const block_q4_K *blk, const block_q8_K *xb, __m128i bs2) {
-    __m128i sc, mn;
-    unpack_scales16_k4(blk->scales, &sc, &mn);
-    const __m256i S = _mm256_broadcastsi128_si256(sc), low = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
-    __m256i acc = zero;
-    for (int h = 0; h < 4; h++) {
-        const __m256i qv = _mm256_loadu_si256((const __m256i *)(blk->qs + 32 * h));
-        const __m256i z0 = _mm256_dpbusd_epi32(zero, _mm256_and_si256(qv, low), _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h)));
-        const __m256i z1 = _mm256_dpbusd_epi32(zero, _mm256_and_si256(_mm256_srli_epi16(qv, 4), low),
-                                               _mm256_loadu_si256((const __m256i *)(xb->qs + 64 * h + 32)));
-        const __m256i s = _mm256_shuffle_epi8(S, _mm256_loadu_si256((const __m256i *)pair_bcast_k4[h]));
-        acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z0, z1), s);
-    }
-    const __m128i af = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    return _mm256_setr_m128i(af, _mm_madd_epi16(mn, bs2));
-}
-
-static inline VNNI __m256i one_token_sb_q6_K_vnni(const block_q6_K *blk, const block_q8_K *xb, __m128i unused) {
-    (void)unused;
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3), zero = _mm256_setzero_si256();
-    const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)blk->scales));
-    __m256i acc = zero;
-    for (int h = 0; h < 2; h++) {
-        const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
-        const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-        __m256i u[4], z[4];
-        u[0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-        u[1] = _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-        u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-        u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-        for (int m = 0; m < 4; m++)
-            z[m] = _mm256_dpbusd_epi32(zero, u[m], _mm256_loadu_si256((const __m256i *)(xb->qs + 128 * h + 32 * m)));
-        for (int p = 0; p < 2; p++) {
-            const __m256i s = _mm256_permutexvar_epi16(_mm256_loadu_si256((const __m256i *)pair_idx_q6[2 * h + p]), sc16);
-            acc = _mm256_dpwssd_epi32(acc, _mm256_packs_epi32(z[2 * p], z[2 * p + 1]), s);
-        }
-    }
-    const __m256i oi = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)xb->bsums), sc16);
-    return _mm256_sub_epi32(acc, _mm256_slli_epi32(oi, 5));
-}
-
-#define DMIN_Q4_K(blk) ((blk)->dmin)
-#define NO_DMIN(blk) 0
-ONE_TOKEN_K_KERNEL(mm_q4_K_vnni, VNNI, block_q4_K, 1, DMIN_Q4_K, one_token_sb_q4_K_vnni, mm_q4_K_tiles_vnni)
-ONE_TOKEN_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, one_token_sb_q6_K_vnni, mm_q6_K_tiles_vnni)
-#undef NO_DMIN
-#undef DMIN_Q4_K
-
 const matmul_set augur_mm_vnni = {0};
 float augur_dot_f32_avx512(const float *a, const float *b, int64_t n) { return augur_dot_f32_ref(a, b, n); }
 void augur_axpy_f32_avx512(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }

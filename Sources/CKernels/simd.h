@@ -56,8 +56,6 @@ static inline AVX2 __m256i bits32(const uint8_t *p) {
     return _mm256_cmpeq_epi8(_mm256_and_si256(spread, mask), mask);
 }
 
-#endif
-
 // ---- activation scales, gathered once per call for a group of tokens ----
 // Stride-G float tables dxs[b * G + t] (and sxs for Q8_1's sums) let the kernels scale NT tokens
 // with one vector multiply per block. XS_CAP floats live on the stack (18 KB).
@@ -209,34 +207,66 @@ static inline AVX2 float finish_group_q6(const __m256i v[8], const uint16_t dh[8
     return sum;
 }
 
-// Defines `name`, the one-token kernel of a K-quant: SB(blk, xb, bs2b) returns super-block blk's lane
-// vector (bs2b: the token's sub-block sums, Q4_K/Q5_K only; DMIN(blk): the block's fp16 dmin). Rows of more than ONE_TOKEN_MAX_NB
-// super-blocks go to `fallback` (the tile kernel).
-#define ONE_TOKEN_K_KERNEL(name, ATTR, BLOCK, HAS_MIN, DMIN, SB, fallback) \
+// Defines `name`, the few-token kernel of a K-quant (decode, verification, short prefills): for each
+// row and group of 8 super-blocks, DECODE(blk, &dec) unpacks a super-block once (type DEC), then for
+// each token DOT(&dec, xb, bs2b) returns its lane vector (bs2b: the token's sub-block sums of bsums,
+// Q4_K/Q5_K only; DMIN(blk): the block's fp16 dmin). Tokens go in passes of up to 8 with the row in L1.
+// Batches of more than MAXT (≤ FEW_TOKENS_MAX) tokens — where the tile kernel, which reduces across
+// tokens, measured faster — or rows of more than ONE_TOKEN_MAX_NB super-blocks go to `fallback`.
+#define FEW_TOKENS_MAX 8
+#define FEW_TOKENS_K_KERNEL(name, ATTR, BLOCK, HAS_MIN, DMIN, DEC, DECODE, DOT, MAXT, fallback) \
+    static inline ATTR __attribute__((always_inline)) \
+    void name##_pass(const BLOCK *w, int64_t nb, const block_q8_K *x, size_t xq_stride, const int NT, \
+                     const float *xd, const __m128i *bs2, float *out, int64_t ldo) { \
+        float sum[FEW_TOKENS_MAX] = {0}; \
+        for (int64_t b0 = 0; b0 < nb; b0 += 8) { \
+            const int n = nb - b0 < 8 ? (int)(nb - b0) : 8; \
+            __m256i v[FEW_TOKENS_MAX][8]; \
+            uint16_t dh[8] = {0}, mh[8] = {0}; \
+            for (int i = 0; i < 8; i++) { \
+                if (i >= n) { for (int t = 0; t < NT; t++) v[t][i] = _mm256_setzero_si256(); continue; } \
+                DEC dec; \
+                DECODE(w + b0 + i, &dec); \
+                dh[i] = w[b0 + i].d; \
+                if (HAS_MIN) mh[i] = DMIN(w + b0 + i); \
+                for (int t = 0; t < NT; t++) { \
+                    const block_q8_K *xt = (const block_q8_K *)((const char *)x + (size_t)t * xq_stride); \
+                    v[t][i] = DOT(&dec, xt + b0 + i, bs2[HAS_MIN ? t * ONE_TOKEN_MAX_NB + b0 + i : 0]); \
+                } \
+            } \
+            for (int t = 0; t < NT; t++) { \
+                const float *xdt = xd + t * (ONE_TOKEN_MAX_NB + 8) + b0; \
+                sum[t] = HAS_MIN ? finish_group_k4(v[t], dh, mh, xdt, n, sum[t]) : finish_group_q6(v[t], dh, xdt, n, sum[t]); \
+            } \
+        } \
+        for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = sum[t]; \
+    } \
     static ATTR void name(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq, \
                           size_t xq_stride, int ntok, float *out, int64_t ldo) { \
         const int64_t nb = k / QK_K; \
-        if (ntok != 1 || nb > ONE_TOKEN_MAX_NB) { fallback(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; } \
-        const block_q8_K *x = xq; \
-        float xd[ONE_TOKEN_MAX_NB + 8]; \
-        __m128i bs2[HAS_MIN ? ONE_TOKEN_MAX_NB : 1] = {0}; \
-        one_token_prepare(x, nb, xd, HAS_MIN ? bs2 : NULL); \
+        if (ntok > (MAXT) || nb > ONE_TOKEN_MAX_NB) { \
+            fallback(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); \
+            return; \
+        } \
+        float xd[FEW_TOKENS_MAX * (ONE_TOKEN_MAX_NB + 8)]; \
+        __m128i bs2[HAS_MIN ? FEW_TOKENS_MAX * ONE_TOKEN_MAX_NB : 1] = {0}; \
+        for (int t = 0; t < ntok; t++) \
+            one_token_prepare((const block_q8_K *)((const char *)xq + (size_t)t * xq_stride), nb, \
+                              xd + t * (ONE_TOKEN_MAX_NB + 8), HAS_MIN ? bs2 + t * ONE_TOKEN_MAX_NB : NULL); \
         for (int64_t r = r0; r < r1; r++) { \
             const BLOCK *w = ROW(W, row_bytes, r); \
-            float sum = 0; \
-            for (int64_t b0 = 0; b0 < nb; b0 += 8) { \
-                const int n = nb - b0 < 8 ? (int)(nb - b0) : 8; \
-                __m256i v[8]; \
-                uint16_t dh[8] = {0}, mh[8] = {0}; \
-                for (int i = 0; i < 8; i++) { \
-                    if (i >= n) { v[i] = _mm256_setzero_si256(); continue; } \
-                    v[i] = SB(w + b0 + i, x + b0 + i, bs2[HAS_MIN ? b0 + i : 0]); \
-                    dh[i] = w[b0 + i].d; \
-                    if (HAS_MIN) mh[i] = DMIN(w + b0 + i); \
-                } \
-                sum = HAS_MIN ? finish_group_k4(v, dh, mh, xd + b0, n, sum) : finish_group_q6(v, dh, xd + b0, n, sum); \
+            float *o = out + r; \
+            switch (ntok) { \
+            case 1: name##_pass(w, nb, xq, xq_stride, 1, xd, bs2, o, ldo); break; \
+            case 2: name##_pass(w, nb, xq, xq_stride, 2, xd, bs2, o, ldo); break; \
+            case 3: name##_pass(w, nb, xq, xq_stride, 3, xd, bs2, o, ldo); break; \
+            case 4: name##_pass(w, nb, xq, xq_stride, 4, xd, bs2, o, ldo); break; \
+            case 5: name##_pass(w, nb, xq, xq_stride, 5, xd, bs2, o, ldo); break; \
+            case 6: name##_pass(w, nb, xq, xq_stride, 6, xd, bs2, o, ldo); break; \
+            case 7: name##_pass(w, nb, xq, xq_stride, 7, xd, bs2, o, ldo); break; \
+            default: name##_pass(w, nb, xq, xq_stride, 8, xd, bs2, o, ldo); break; \
             } \
-            out[r] = sum; \
         } \
-        (void)ldo; \
     }
+
+#endif

@@ -138,20 +138,23 @@ func longRowsUseSmallTokenGroups(type: Int32) {
     }
 }
 
-// The one-token K-quant kernels reduce 8 super-blocks at a time and keep per-row tables of at most 128
-// super-blocks: rows with a partial last group, exactly 128 and 129 super-blocks (the tile fallback).
+// The few-token K-quant kernels reduce 8 super-blocks at a time and keep per-row tables of at most 128
+// super-blocks: rows with a partial last group, exactly 128 and 129 super-blocks (the tile fallback), at
+// every batch size they take (1…8) and one past.
 @Test(arguments: [(GGML.q4_K, 8 * 256 + 3 * 256), (GGML.q6_K, 8 * 256 + 3 * 256), (GGML.q4_K, 128 * 256),
                   (GGML.q6_K, 128 * 256), (GGML.q4_K, 129 * 256), (GGML.q6_K, 129 * 256)])
-func oneTokenKernelsOverRowLengths(type: Int32, k: Int) {
+func fewTokenKernelsOverRowLengths(type: Int32, k: Int) {
     var rng = Rng(UInt64(k) ^ UInt64(type))
     let rows = 5
     let w = randomWeights(type, rows: rows, k: k, rng: &rng)
-    let x = quantizedActivations(type, k: k, ntok: 1, rng: &rng)
-    var ref = [Float](repeating: .nan, count: rows)
-    runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: 1, into: &ref)
-    for isa in availableISAs.dropFirst() {
-        var got = [Float](repeating: .nan, count: rows)
-        runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: 1, into: &got)
-        #expect(bitsEqual(ref, got), "\(GGML.name(type)) \(String(cString: augur_isa_name(isa))) k=\(k): \(firstBitDifference(ref, got) ?? "")")
+    for ntok in 1...9 {
+        let x = quantizedActivations(type, k: k, ntok: ntok, rng: &rng)
+        var ref = [Float](repeating: .nan, count: rows * ntok)
+        runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &ref)
+        for isa in availableISAs.dropFirst() {
+            var got = [Float](repeating: .nan, count: rows * ntok)
+            runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &got)
+            #expect(bitsEqual(ref, got), "\(GGML.name(type)) \(String(cString: augur_isa_name(isa))) k=\(k) ntok=\(ntok): \(firstBitDifference(ref, got) ?? "")")
+        }
     }
 }
