@@ -54,6 +54,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     private let stopTokens: Set<TokenID>
     private let logger: Logger
     private let counters = Mutex(Counters())
+    /// Recent prefill cost, milliseconds per prompt token (0 until measured): sizes chunks to a deadline.
+    private let prefillCost = Mutex(0.0)
 
     struct Counters {
         var reusedTokens = 0
@@ -161,18 +163,32 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         var position = common
         while position < prompt.count {
             if cancellation.isCancelled { return (prompt, nil, healed) }
-            // Out of time: stop, but only after making progress (at least one chunk per request).
-            if let deadline, position > common, monotonicMilliseconds() > deadline {
-                logger.debug("prefill of \(context.uri) out of time at \(position)/\(prompt.count) tokens; continuing next request")
-                return (prompt, nil, healed)
+            var count = min(prompt.count - position, chunk)
+            if let deadline {
+                // Size the chunk to the time left (a 64-token chunk of a long prompt takes about a second on
+                // two cores); stop when not even the smallest chunk fits, once this request made progress.
+                let left = deadline - monotonicMilliseconds()
+                let perToken = prefillCost.withLock { $0 }
+                let fits = perToken > 0 ? Int(left / perToken) : count
+                if fits < Self.minimumPrefillChunk, position > common {
+                    logger.debug("prefill of \(context.uri) out of time at \(position)/\(prompt.count) tokens; continuing in the background")
+                    return (prompt, nil, healed)
+                }
+                count = max(min(count, Self.minimumPrefillChunk), min(count, fits))
             }
-            let end = min(prompt.count, position + chunk)
+            let end = position + count
+            let chunkStarted = monotonicMilliseconds()
             logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
+            let perToken = (monotonicMilliseconds() - chunkStarted) / Double(count)
+            prefillCost.withLock { $0 = $0 > 0 ? 0.7 * $0 + 0.3 * perToken : perToken }
             session.tokens += prompt[position..<end]
             position = end
         }
         return (prompt, logits, healed)
     }
+
+    /// The smallest prefill chunk a request evaluates when its time is short.
+    static let minimumPrefillChunk = 8
 
     public func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] {
         var report = CompletionReport()
@@ -199,8 +215,10 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             report.generatedTokens = after.generatedTokens - before.generatedTokens
             report.stopReason = cancellation.isCancelled ? .cancelled : stop
         }
+        // Prefill may take most of the budget, not all of it: a suggestion needs a few decode steps too.
         let (prompt, prefilled, healed) = try prefill(context, session: session, chunk: options.prefillChunk,
-                                              deadline: started + Double(options.maxLatencyMs), cancellation: cancellation)
+                                              deadline: started + Double(options.maxLatencyMs) * 0.75,
+                                              cancellation: cancellation)
         guard let logits = prefilled else {
             stop = prompt.isEmpty ? .noPrompt : .prefillIncomplete
             return []

@@ -90,6 +90,11 @@ extension LanguageServer {
                 return .completion(Self.annotation(report, t: t, request: request, context: context, outcome: outcome,
                                                    latencyMs: latencyMs))
             }
+            // Out of time before the prompt was evaluated (a cursor far from anything cached): keep
+            // prefilling in the background until the next edit or request, so the next one finds it cached.
+            if report.stopReason == .prefillIncomplete, !token.isCancelled {
+                scheduleWarmUp(uri: context.uri, cursor: context.cursor, after: .milliseconds(0))
+            }
             guard delivered else { return }
             switch result {
             case let .success(suggestions):

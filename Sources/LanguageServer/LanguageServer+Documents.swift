@@ -79,16 +79,17 @@ extension LanguageServer {
         }
     }
 
-    /// After the document has been quiet for `warmUpDelay`, asks the provider (on the worker, lowest
-    /// priority) to prefill for a cursor at `cursor`. Any later edit or completion request cancels it.
-    func scheduleWarmUp(uri: String, cursor: Int) {
+    /// After the document has been quiet for `delay` (default `warmUpDelay`), asks the provider (on the
+    /// worker, lowest priority) to prefill for a cursor at `cursor`. Any later edit or completion request
+    /// cancels it.
+    func scheduleWarmUp(uri: String, cursor: Int, after delay: DispatchTimeInterval? = nil) {
         let generation = state.withLock { state -> UInt64 in
             state.warmUpGeneration += 1
             state.warmUpToken?.cancel(.superseded)
             state.warmUpToken = nil
             return state.warmUpGeneration
         }
-        timers.asyncAfter(deadline: .now() + warmUpDelay) { [self] in
+        timers.asyncAfter(deadline: .now() + (delay ?? warmUpDelay)) { [self] in
             let token = CancellationToken()
             let current = state.withLock { state -> Bool in
                 guard state.warmUpGeneration == generation, state.jobs.isEmpty, state.phase == .running else { return false }

@@ -134,6 +134,26 @@ struct QwenCompletionTests {
         #expect(reusedPerRequest[3] > reusedPerRequest[2])
     }
 
+    @Test func shortBudgetPrefillsTheSmallestChunkPerRequest() throws {
+        // 1 ms: once the prefill cost is measured (first request, one full chunk), every later request fits
+        // only the minimum chunk and returns instead of overrunning its budget by a whole 64-token chunk.
+        let provider = try makeProvider(qwenSmall, maxLatencyMs: 1)
+        let body = (0..<40).map { "    item_\($0) = fetch(\($0), retries=\($0 % 4))" }.joined(separator: "\n")
+        let c = context("def load():\n\(body)\n    return ‸\n", uri: "file:///t/budget.py", language: "python")
+        var prefilledPerRequest: [Int] = []
+        var total = 0
+        for _ in 0..<3 {
+            #expect(try provider.complete(c, cancellation: CancellationToken()).isEmpty)
+            let now = provider.statistics["promptTokensPrefilled"]?.intValue ?? 0
+            prefilledPerRequest.append(now - total)
+            total = now
+        }
+        // Prefilled counts the whole remainder when a request starts; the cache grows by what it evaluated.
+        let reused = provider.statistics["promptTokensReused"]?.intValue ?? 0
+        #expect(prefilledPerRequest[1] - prefilledPerRequest[2] == 8)
+        #expect(reused == 64 + (64 + 8))
+    }
+
     @Test func cancelledRequestAnswersNothing() throws {
         let token = CancellationToken()
         token.cancel(.clientCancelled)

@@ -105,3 +105,56 @@ final class WarmUpProvider: CompletionProvider {
         #expect(warmUps.first?.text == "x = 4\n")
     }
 }
+
+/// Answers every request as "out of time before the prompt was evaluated", like a model provider at a cursor
+/// far from anything cached.
+final class IncompletePrefillProvider: CompletionProvider {
+    let warmUps = Mutex<[Int]>([])
+    let warmed = DispatchSemaphore(value: 0)
+
+    var status: ProviderStatus { .ready }
+
+    func complete(_ context: CompletionContext, cancellation: CancellationToken) throws -> [CompletionSuggestion] { [] }
+
+    func complete(_ context: CompletionContext, cancellation: CancellationToken,
+                  report: inout CompletionReport) throws -> [CompletionSuggestion] {
+        report.stopReason = .prefillIncomplete
+        return []
+    }
+
+    func warmUp(_ context: CompletionContext, cancellation: CancellationToken) {
+        warmUps.withLock { $0.append(context.cursor) }
+        warmed.signal()
+    }
+}
+
+@Suite struct PrefillContinuationTests {
+    @Test func incompletePrefillContinuesInTheBackgroundAtTheRequestsCursor() throws {
+        let provider = IncompletePrefillProvider()
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        let uri = "file:///far.py"
+        client.open(uri, "a = 1\nb = 2\nc = 3\n")
+        // The warm-up after open (cursor at the end) comes first.
+        #expect(provider.warmed.wait(timeout: .now() + .seconds(5)) == .success)
+        let response = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 1, 3))
+        #expect(response["result"]?["items"]?.arrayValue?.isEmpty == true)
+        // Then, with no further edit and no delay, a warm-up at the request's cursor (line 1, column 3).
+        #expect(provider.warmed.wait(timeout: .now() + .seconds(5)) == .success)
+        #expect(provider.warmUps.withLock { $0 }.last == 6 + 3)
+    }
+
+    @Test func completeAnswersStartNoBackgroundPrefill() throws {
+        let provider = WarmUpProvider(blocks: false)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        let uri = "file:///near.py"
+        client.open(uri, "a = 1\n")
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        _ = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 0, 5))
+        usleep(600_000)  // longer than the warm-up delay
+        #expect(provider.warmUps.withLock { $0 }.count == 1)  // only the one after open
+    }
+}
