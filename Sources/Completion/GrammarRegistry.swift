@@ -32,15 +32,29 @@ public struct GrammarRegistry: Sendable {
         for name in names.sorted() {
             let path = directory + "/" + name
             do {
-                let bytes = try Self.readFile(path)
-                let value: JSON
-                do { value = try JSON.parse(bytes) } catch { throw Grammar.Error.unreadable(file: name, reason: "\(error)") }
-                add(try Grammar(json: value, file: name))
-            } catch let error as Grammar.Error {
-                problems.append(error)
+                load(try Self.readFile(path), file: name)
             } catch {
                 problems.append(.unreadable(file: name, reason: "\(error)"))
             }
+        }
+    }
+
+    /// Loads descriptors given as (file name, JSON text), e.g. `GrammarRegistry.builtinFiles`. A broken one
+    /// is recorded in `problems` and skipped.
+    public init(files: [(name: String, json: String)]) {
+        for file in files { load(Array(file.json.utf8), file: file.name) }
+    }
+
+    /// The descriptors built into the binary (the repository's `grammars/` when it was built).
+    public static var builtin: GrammarRegistry { GrammarRegistry(files: builtinFiles) }
+
+    private mutating func load(_ bytes: [UInt8], file name: String) {
+        do throws(Grammar.Error) {
+            let value: JSON
+            do { value = try JSON.parse(bytes) } catch { throw Grammar.Error.unreadable(file: name, reason: "\(error)") }
+            add(try Grammar(json: value, file: name))
+        } catch {
+            problems.append(error)
         }
     }
 

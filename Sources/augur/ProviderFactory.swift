@@ -89,11 +89,13 @@ private func modelIdentity(_ model: ResolvedModel) -> JSON {
 }
 
 /// The grammars: `$AUGUR_GRAMMARS`, else a `grammars/` folder next to the installed binary's `share/augur`,
-/// else the repository's `grammars/` above the build folder. Broken files are named and skipped.
+/// else the repository's `grammars/` above the build folder, else the descriptors built into the binary
+/// (so a binary copied anywhere still knows every language). Broken files are named and skipped.
 func loadGrammars(logger: Logger, notices: inout [String]) -> GrammarRegistry {
     guard let directory = grammarsDirectory() else {
-        logger.warning("no grammars/ folder found (set AUGUR_GRAMMARS); using the generic grammar for every language")
-        return GrammarRegistry()
+        let builtin = GrammarRegistry.builtin
+        logger.info("no grammars/ folder found (AUGUR_GRAMMARS sets one); using the \(builtin.grammars.count) built-in grammars")
+        return builtin
     }
     let registry = GrammarRegistry(directory: directory)
     for problem in registry.problems {

@@ -56,3 +56,14 @@ import Testing
         #expect(missing.grammars.isEmpty && missing.problems.count == 1)
     }
 }
+
+/// The descriptors built into the binary (for copies of it without a `grammars/` folder) are the
+/// repository's: regenerate `Sources/Completion/BuiltinGrammars.swift` with `scripts/embed-grammars`.
+@Test func builtinGrammarsMatchTheGrammarsFolder() {
+    let builtin = GrammarRegistry.builtin
+    let folder = GrammarRegistry(directory: grammarsDirectory)
+    #expect(builtin.problems.isEmpty)
+    #expect(builtin.grammars.count == folder.grammars.count)
+    #expect(builtin.grammars == folder.grammars, "grammars/ changed: run scripts/embed-grammars")
+    #expect(builtin.grammar(languageID: "python", uri: "file:///a.py").name == "Python")
+}
