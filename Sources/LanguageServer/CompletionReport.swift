@@ -17,6 +17,9 @@ public struct CompletionReport: Sendable, Equatable {
         case cancelled
         /// Nothing to complete from (empty prompt).
         case noPrompt
+        /// Answered with the rest of the document's previous suggestion, which the user had typed the start
+        /// of; no model ran (`reuseTypedThrough`).
+        case reused
     }
 
     /// Which provider answered (e.g. the model file name).

@@ -47,6 +47,23 @@ extension LanguageServer {
         // A newer request for a document supersedes older ones of the same kind still running.
         cancelJobs(where: { $0.uri == context.uri && $0.kind == kind }, reason: .superseded,
                    error: .contentModified("superseded by completion request \(request.id)"))
+        let started = DispatchTime.now()
+        if let suggestions = typedThroughAnswer(request, context: context) {
+            let latencyMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            state.withLock { state in
+                state.stats.completionRequests += 1
+                state.stats.completionsAnswered += 1
+                state.stats.answeredByReuse += 1
+                state.stats.recordLatency(latencyMs)
+            }
+            recording.write { t in
+                .completion(Self.annotation(suggestions.report, t: t, request: request, context: context, outcome: "answered",
+                                            latencyMs: latencyMs))
+            }
+            request.reply(Self.completionResult(suggestions.suggestions, kind: kind, document: snapshot, cursor: context.cursor,
+                                                encoding: encoding))
+            return
+        }
         let token = CancellationToken()
         let admitted = state.withLock { state -> Bool in
             // A request outranks warm-up: stop it at its next check.
@@ -64,12 +81,17 @@ extension LanguageServer {
             request.reply(.requestFailed("too many completion requests in flight; try again"))
             return
         }
-        let started = DispatchTime.now()
         worker.async { [self] in
             guard !token.isCancelled else { return }
             var report = CompletionReport()
             let result = runProvider(context, token: token, report: &report)
             let latencyMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            // What a later request can reuse if the user types through this answer (hashed off the lock).
+            var entry: TypedThroughEntry?
+            if case let .success(suggestions) = result, state.withLock({ $0.configuration.reuseTypedThrough }) {
+                entry = TypedThroughEntry(text: context.text, cursor: context.cursor, suggestions: suggestions,
+                                          provider: report.provider)
+            }
             let stillWanted = state.withLock { state -> Bool in
                 guard state.jobs.removeValue(forKey: request.id) != nil else { return false }
                 if case .success = result {
@@ -78,6 +100,8 @@ extension LanguageServer {
                 } else {
                     state.stats.errors += 1
                 }
+                // Only an answer the client gets is one the user may type through.
+                if !token.isCancelled { state.typedThrough[context.uri] = entry }
                 return true
             }
             let delivered = stillWanted && !token.isCancelled
@@ -104,6 +128,23 @@ extension LanguageServer {
                 request.reply(error)
             }
         }
+    }
+
+    /// When the user has typed the start of the document's last suggestion (and changed nothing else), the
+    /// rest of it and the recording's report for answering with it; nil when the provider must run.
+    private func typedThroughAnswer(_ request: IncomingRequest, context: CompletionContext)
+        -> (suggestions: [CompletionSuggestion], report: CompletionReport)? {
+        guard let entry = state.withLock({ $0.configuration.reuseTypedThrough ? $0.typedThrough[context.uri] : nil }),
+              let suggestions = entry.remainder(text: context.text, cursor: context.cursor) else { return nil }
+        logger.debug("completion \(request.id) for \(context.uri) answered from the suggestion typed through")
+        var report = CompletionReport()
+        report.provider = entry.provider
+        report.promptTokens = 0
+        report.reusedTokens = 0
+        report.prefilledTokens = 0
+        report.generatedTokens = 0
+        report.stopReason = .reused
+        return (suggestions, report)
     }
 
     /// The recording's record of one completion.

@@ -20,6 +20,7 @@ extension LanguageServer {
         }
         if reopened { logger.info("didOpen for \(uri), which was already open: replaced its text") }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was reopened"))
+        state.withLock { _ = $0.typedThrough.removeValue(forKey: uri) }
         state.withLock { $0.stats.documentsOpened += 1 }
         touch(uri)
         // Warm the new document up for a cursor at its end (the client has not told us where its cursor
@@ -125,6 +126,8 @@ extension LanguageServer {
         let existed = documents.withLock { $0.removeValue(forKey: uri) != nil }
         recentDocuments.withLock { $0.removeAll { $0 == uri } }
         cancelJobs(where: { $0.uri == uri }, reason: .superseded, error: .contentModified("document \(uri) was closed"))
+        // After the jobs are gone: a completion finishing now can no longer leave an entry behind.
+        state.withLock { _ = $0.typedThrough.removeValue(forKey: uri) }
         worker.async { [self] in state.withLock { $0.provider }?.documentClosed(uri) }
         if !existed { throw .invalidParams("didClose for \(uri), which is not open") }
     }

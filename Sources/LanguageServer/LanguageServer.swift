@@ -40,6 +40,8 @@ public final class LanguageServer: MessageHandler {
         var warmUpToken: CancellationToken?
         /// Problems to show the user once `initialize` has been answered (a recording that could not start).
         var pendingWarnings: [String] = []
+        /// Per document, the last suggestion the provider answered (`reuseTypedThrough`).
+        var typedThrough: [String: TypedThroughEntry] = [:]
     }
 
     public static let name = "augur"

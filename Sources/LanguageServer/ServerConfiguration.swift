@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var temperature: Double = 0
     /// Nucleus sampling mass (with temperature > 0); 1 keeps every token.
     public var topP: Double = 1
+    /// Answer a request from the document's last suggestion when the user has typed the suggestion's first
+    /// characters since, instead of running the model again (`reuseTypedThrough`, `--no-reuse-typed-through`).
+    public var reuseTypedThrough = true
 
     /// The accepted values of `speculation`.
     public static let speculationModes = ["auto", "draft", "ngram", "off"]
@@ -44,7 +47,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
         ("record", "string"),
-        ("speculation", "string"), ("temperature", "number"), ("topP", "number"),
+        ("speculation", "string"), ("temperature", "number"), ("topP", "number"), ("reuseTypedThrough", "boolean"),
     ]
 
     /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
@@ -98,6 +101,10 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
             case "temperature": if let x = number(0...10) { temperature = x }
             case "topP": if let x = number(0.000_001...1) { topP = x }
+            case "reuseTypedThrough":
+                if let b = value.boolValue { reuseTypedThrough = b } else {
+                    warnings.append("initializationOptions.reuseTypedThrough must be a boolean; ignored")
+                }
             default:
                 warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")
             }

@@ -6,6 +6,9 @@ struct ServerStats: Sendable {
     var notifications = 0
     var completionRequests = 0
     var completionsAnswered = 0
+    /// Completions answered with the rest of the previous suggestion the user typed through (no provider call);
+    /// also counted in `completionsAnswered`.
+    var answeredByReuse = 0
     var cancelledByClient = 0
     var superseded = 0
     var rejectedBusy = 0
@@ -37,6 +40,7 @@ struct ServerStats: Sendable {
             "notifications": .int(notifications),
             "completionRequests": .int(completionRequests),
             "completionsAnswered": .int(completionsAnswered),
+            "answeredByReuse": .int(answeredByReuse),
             "cancelledByClient": .int(cancelledByClient),
             "superseded": .int(superseded),
             "rejectedBusy": .int(rejectedBusy),

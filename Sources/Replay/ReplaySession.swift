@@ -93,6 +93,8 @@ public struct ReplaySession: Sendable {
         let portable = Set(ServerConfiguration.initializationKeys.map(\.0)).subtracting(["model", "draft", "modelsDirectory", "record"])
         _ = configuration.apply(initializationOptions: .object(members.filter { portable.contains($0.key) }))
         if members["draft"] == .bool(false) { configuration.useDraft = false }
+        // Recordings from before typed-through reuse existed ran the model for every request.
+        if members["reuseTypedThrough"] == nil { configuration.reuseTypedThrough = false }
         return configuration
     }
 

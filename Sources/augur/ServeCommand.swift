@@ -53,6 +53,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Nucleus sampling mass, with --temperature above 0.")
     var topP: Double = 1
 
+    @Flag(name: .long, help: "Run the model for every request, even when the user typed the start of the last suggestion.")
+    var noReuseTypedThrough = false
+
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -117,6 +120,7 @@ struct ServeCommand: ParsableCommand {
         configuration.speculation = speculation
         configuration.temperature = temperature
         configuration.topP = topP
+        configuration.reuseTypedThrough = !noReuseTypedThrough
 
         let server = LanguageServer(
             input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,
