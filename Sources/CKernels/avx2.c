@@ -314,6 +314,17 @@ static AVX2 void mm_q6_K_tiles_avx2(const void *W, size_t row_bytes, int64_t r0,
 }
 
 // ---------------------------------------------------------------------------------------------
+// 8 rows at a time (3+ tokens): see rows8_k.h. Without vpdpbusd, 4-product sums are vpmaddubsw
+// (u8 × s8 pairs, exact for u ≤ 63) then vpmaddwd with ones.
+#define ROWS8_ATTR AVX2
+#define R8(name) name##_avx2
+#define ROWS8_DOT4(acc, w, x) _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1)))
+#define ROWS8_DOT2(acc, a, b) _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+#define ROWS8_Q4_K_FALLBACK mm_q4_K_tiles_avx2
+#define ROWS8_Q6_K_FALLBACK mm_q6_K_tiles_avx2
+#include "rows8_k.h"
+
+// ---------------------------------------------------------------------------------------------
 // Few tokens (decode, verification): see FEW_TOKENS_K_KERNEL in simd.h. Sub-block scales come from one broadcast
 // of the 8 int16 scales and one byte shuffle per sub-block.
 
@@ -397,9 +408,9 @@ static inline AVX2 __m256i dot_q6_K_few_avx2(const q6_K_avx2_dec *d, const block
 #define DMIN_Q4_K(blk) ((blk)->dmin)
 #define NO_DMIN(blk) 0
 FEW_TOKENS_K_KERNEL(mm_q4_K_avx2, AVX2, block_q4_K, 1, DMIN_Q4_K, q4_K_avx2_dec, decode_q4_K_few_avx2,
-                    dot_q4_K_few_avx2, 5, mm_q4_K_tiles_avx2)
+                    dot_q4_K_few_avx2, 5, mm_q4_K_rows8_avx2)
 FEW_TOKENS_K_KERNEL(mm_q6_K_avx2, AVX2, block_q6_K, 0, NO_DMIN, q6_K_avx2_dec, decode_q6_K_few_avx2,
-                    dot_q6_K_few_avx2, 8, mm_q6_K_tiles_avx2)
+                    dot_q6_K_few_avx2, 8, mm_q6_K_rows8_avx2)
 #undef NO_DMIN
 #undef DMIN_Q4_K
 

@@ -1,0 +1,276 @@
+// rows8_k.h — the 8-row Q4_K / Q6_K kernels, written once and included by avx2.c and avx512.c with:
+//   ROWS8_ATTR             the target attribute of the functions (AVX2 / VNNI)
+//   R8(name)               the per-ISA name of `name`
+//   ROWS8_DOT4(acc, w, x)  acc + per int32 lane the sum of 4 u8 × s8 products (vpdpbusd, or
+//                          vpmaddubsw + vpmaddwd with ones: exact, |pair| ≤ 2·63·127 < 2^15)
+//   ROWS8_DOT2(acc, a, b)  acc + per int32 lane the sum of 2 s16 × s16 products (vpdpwssd / vpmaddwd)
+//   ROWS8_Q4_K_FALLBACK, ROWS8_Q6_K_FALLBACK  the tile kernels (for the last rows when not a multiple of 8)
+// Defines R8(mm_q4_K_rows8) and R8(mm_q6_K_rows8). Bitwise the scalar twins' results.
+// 8 rows at a time (prefill, verification): vector lanes are rows, so nothing is reduced across
+// lanes. A super-block of 8 rows is unpacked once — nibbles transposed so that one vector holds the same
+// 4 quants of each row — and dotted with every token of the group: vpdpbusd against the token's 4
+// activation bytes broadcast, the sub-block sums scaled by vpmulld (exact int32), the mins by vpdpwssd
+// against the token's sub-block bsums; then the twin's float update lane-wise. Bitwise the twin's result.
+
+// 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
+static inline ROWS8_ATTR void R8(transpose8_epi32)(const __m256i in[8], __m256i out[8]) {
+    __m256i t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_epi32(in[i], in[i + 1]);
+        t[i + 1] = _mm256_unpackhi_epi32(in[i], in[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
+        u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
+        u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
+        u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        out[i] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x20);
+        out[i + 4] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x31);
+    }
+}
+
+// One super-block of 8 rows, lanes = rows.
+typedef struct {
+    __m256i q[8][8]; // [sub-block j][group g]: lane i = row i's quants 32j + 4g … + 3 (bytes)
+    __m256i s[8];    // sub-block j's scale (int32)
+    __m256i mp[4];   // mins of sub-blocks 2p and 2p + 1 as an int16 pair
+    __m256 d, dmin;
+} R8(rows8_q4_K);
+
+static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q4_K) *D) {
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    uint16_t dh[8], mh[8];
+    __m256i sc32[8], mn32[8], q[8][8]; // q: [row][sub-block]
+    for (int i = 0; i < 8; i++) {
+        const block_q4_K *blk = (const block_q4_K *)(W + (size_t)i * row_bytes) + b;
+        dh[i] = blk->d; mh[i] = blk->dmin;
+        __m128i sc, mn;
+        unpack_scales16_k4(blk->scales, &sc, &mn);
+        sc32[i] = _mm256_cvtepi16_epi32(sc);
+        mn32[i] = _mm256_cvtepi16_epi32(mn);
+        for (int h = 0; h < 4; h++) {
+            const __m256i qv = _mm256_loadu_si256((const __m256i *)(blk->qs + 32 * h));
+            q[i][2 * h] = _mm256_and_si256(qv, low);
+            q[i][2 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
+        }
+    }
+    for (int j = 0; j < 8; j++) {
+        __m256i in[8];
+        for (int i = 0; i < 8; i++) in[i] = q[i][j];
+        R8(transpose8_epi32)(in, D->q[j]);
+    }
+    __m256i m[8];
+    R8(transpose8_epi32)(sc32, D->s);
+    R8(transpose8_epi32)(mn32, m);
+    for (int p = 0; p < 4; p++) D->mp[p] = _mm256_or_si256(m[2 * p], _mm256_slli_epi32(m[2 * p + 1], 16));
+    D->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dh));
+    D->dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)mh));
+}
+
+// The tokens' side of a group: scale d per (token, super-block) and the 8 sub-block sums of bsums as
+// int16, two per int32 (pair p = sub-blocks 2p, 2p + 1), per (token, super-block).
+#ifndef ROWS8_TABLE
+#define ROWS8_TABLE 2048 // (token, super-block) entries per group
+#endif
+typedef struct { float xd[ROWS8_TABLE]; int32_t pairs[ROWS8_TABLE][4]; } R8(rows8_tokens_table);
+
+// NT ≤ 4 tokens against one unpacked super-block; sums[t] lanes = rows.
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(rows8_q4_K_tokens)(const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t xq_stride, int64_t b, int64_t nb,
+                       const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
+    __m256i isum[4], isumm[4];
+    for (int t = 0; t < NT; t++) isum[t] = isumm[t] = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++) {
+        __m256i a[4];
+        for (int t = 0; t < NT; t++) a[t] = _mm256_setzero_si256();
+        for (int g = 0; g < 8; g++) {
+            for (int t = 0; t < NT; t++) {
+                const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                int32_t xv;
+                memcpy(&xv, x->qs + 32 * j + 4 * g, 4);
+                a[t] = ROWS8_DOT4(a[t], D->q[j][g], _mm256_set1_epi32(xv));
+            }
+        }
+        for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(a[t], D->s[j]));
+    }
+    for (int t = 0; t < NT; t++) {
+        const int64_t e = (int64_t)(t0 + t) * nb + b;
+        for (int p = 0; p < 4; p++) isumm[t] = ROWS8_DOT2(isumm[t], D->mp[p], _mm256_set1_epi32(T->pairs[e][p]));
+        const __m256 xd = _mm256_set1_ps(T->xd[e]);
+        const __m256 s1 = _mm256_mul_ps(_mm256_mul_ps(D->d, xd), _mm256_cvtepi32_ps(isum[t]));
+        const __m256 s2 = _mm256_mul_ps(_mm256_mul_ps(D->dmin, xd), _mm256_cvtepi32_ps(isumm[t]));
+        sums[t0 + t] = _mm256_add_ps(sums[t0 + t], _mm256_sub_ps(s1, s2));
+    }
+}
+
+static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
+    if (r8 < r1) ROWS8_Q4_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
+    if (r8 == r0) return;
+    int G = (int)(ROWS8_TABLE / (nb > 0 ? nb : 1));
+    if (G > 64) G = 64;
+    if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
+    R8(rows8_tokens_table) T;
+    __m256 sums[64];
+    for (int g0 = 0; g0 < ntok; g0 += G) {
+        const int ng = ntok - g0 < G ? ntok - g0 : G;
+        const block_q8_K *xg = (const block_q8_K *)((const char *)xq + (size_t)g0 * xq_stride);
+        for (int t = 0; t < ng; t++) {
+            const block_q8_K *x = (const block_q8_K *)((const char *)xg + (size_t)t * xq_stride);
+            for (int64_t b = 0; b < nb; b++) {
+                const int64_t e = (int64_t)t * nb + b;
+                T.xd[e] = x[b].d;
+                const __m256i pr = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)x[b].bsums), _mm256_set1_epi16(1));
+                _mm_storeu_si128((__m128i *)T.pairs[e], _mm_packs_epi32(_mm256_castsi256_si128(pr), _mm256_extracti128_si256(pr, 1)));
+            }
+        }
+        for (int64_t r = r0; r < r8; r += 8) {
+            for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
+            for (int64_t b = 0; b < nb; b++) {
+                R8(rows8_q4_K) D;
+                R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
+                int t0 = 0;
+                for (; t0 + 4 <= ng; t0 += 4)
+                    R8(rows8_q4_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
+                const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
+                switch (ng - t0) {
+                case 3: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
+                case 2: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
+                case 1: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
+                default: break;
+                }
+            }
+            for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
+        }
+    }
+}
+
+// Q6_K, 8 rows: u = q + 32 (0..63) per sub-block as for Q4_K's nibbles; each sub-block has two scale
+// groups of 16 (groups 0-3 and 4-7 of its 4-quant groups); Σ sc·q·x = Σ sc·u·x − 32·Σ sc·bsums.
+typedef struct {
+    __m256i u[8][8]; // [sub-block j][group g]: lane i = row i's u 32j + 4g … + 3 (bytes)
+    __m256i s[16];   // scale of 16-element group, int32
+    __m256i sp[8];   // scales of groups 2p, 2p + 1 as an int16 pair (for the bsums correction)
+    __m256 d;
+} R8(rows8_q6_K);
+
+static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q6_K) *D) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    uint16_t dh[8];
+    __m256i s_lo[8], s_hi[8], u[8][8]; // u: [row][sub-block]
+    for (int i = 0; i < 8; i++) {
+        const block_q6_K *blk = (const block_q6_K *)(W + (size_t)i * row_bytes) + b;
+        dh[i] = blk->d;
+        const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
+        s_lo[i] = _mm256_cvtepi8_epi32(sc8);
+        s_hi[i] = _mm256_cvtepi8_epi32(_mm_srli_si128(sc8, 8));
+        for (int h = 0; h < 2; h++) {
+            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
+            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
+            u[i][4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+            u[i][4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+            u[i][4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+            u[i][4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+        }
+    }
+    for (int j = 0; j < 8; j++) {
+        __m256i in[8];
+        for (int i = 0; i < 8; i++) in[i] = u[i][j];
+        R8(transpose8_epi32)(in, D->u[j]);
+    }
+    R8(transpose8_epi32)(s_lo, D->s);
+    R8(transpose8_epi32)(s_hi, D->s + 8);
+    const __m256i mask = _mm256_set1_epi32(0xFFFF);
+    for (int p = 0; p < 8; p++)
+        D->sp[p] = _mm256_or_si256(_mm256_and_si256(D->s[2 * p], mask), _mm256_slli_epi32(D->s[2 * p + 1], 16));
+    D->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dh));
+}
+
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(rows8_q6_K_tokens)(const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t xq_stride, int64_t b, int64_t nb,
+                       const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
+    __m256i isum[4];
+    for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
+    for (int j = 0; j < 8; j++) {
+        for (int half = 0; half < 2; half++) {
+            __m256i a[4];
+            for (int t = 0; t < NT; t++) a[t] = _mm256_setzero_si256();
+            for (int g = 4 * half; g < 4 * half + 4; g++) {
+                for (int t = 0; t < NT; t++) {
+                    const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                    int32_t xv;
+                    memcpy(&xv, x->qs + 32 * j + 4 * g, 4);
+                    a[t] = ROWS8_DOT4(a[t], D->u[j][g], _mm256_set1_epi32(xv));
+                }
+            }
+            for (int t = 0; t < NT; t++) isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(a[t], D->s[2 * j + half]));
+        }
+    }
+    for (int t = 0; t < NT; t++) {
+        const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+        __m256i corr = _mm256_setzero_si256();
+        for (int p = 0; p < 8; p++) {
+            int32_t pair;
+            memcpy(&pair, x->bsums + 2 * p, 4);
+            corr = ROWS8_DOT2(corr, D->sp[p], _mm256_set1_epi32(pair));
+        }
+        const __m256i is = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(corr, 5));
+        const __m256 xd = _mm256_set1_ps(T->xd[(int64_t)(t0 + t) * nb + b]);
+        sums[t0 + t] = _mm256_add_ps(sums[t0 + t], _mm256_mul_ps(_mm256_mul_ps(D->d, xd), _mm256_cvtepi32_ps(is)));
+    }
+}
+
+static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
+    if (r8 < r1) ROWS8_Q6_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
+    if (r8 == r0) return;
+    int G = (int)(ROWS8_TABLE / (nb > 0 ? nb : 1));
+    if (G > 64) G = 64;
+    if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
+    R8(rows8_tokens_table) T;
+    __m256 sums[64];
+    for (int g0 = 0; g0 < ntok; g0 += G) {
+        const int ng = ntok - g0 < G ? ntok - g0 : G;
+        const block_q8_K *xg = (const block_q8_K *)((const char *)xq + (size_t)g0 * xq_stride);
+        for (int t = 0; t < ng; t++) {
+            const block_q8_K *x = (const block_q8_K *)((const char *)xg + (size_t)t * xq_stride);
+            for (int64_t b = 0; b < nb; b++) T.xd[(int64_t)t * nb + b] = x[b].d;
+        }
+        for (int64_t r = r0; r < r8; r += 8) {
+            for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
+            for (int64_t b = 0; b < nb; b++) {
+                R8(rows8_q6_K) D;
+                R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
+                int t0 = 0;
+                for (; t0 + 4 <= ng; t0 += 4)
+                    R8(rows8_q6_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
+                const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
+                switch (ng - t0) {
+                case 3: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
+                case 2: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
+                case 1: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
+                default: break;
+                }
+            }
+            for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
+        }
+    }
+}
+
+
+#undef R8
+#undef ROWS8_ATTR
+#undef ROWS8_DOT4
+#undef ROWS8_DOT2
+#undef ROWS8_Q4_K_FALLBACK
+#undef ROWS8_Q6_K_FALLBACK
