@@ -294,7 +294,9 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     private func makeDecoder(prompt: [TokenID], logits: Logits, session: DocumentSession, language: String,
                              deadline: Double, cancellation: CancellationToken) throws -> SpeculativeDecoder {
         var drafter: DraftModelDrafter?
-        if let draft = draftSession(session) {
+        if options.speculation == .auto, !tuner.wantsDraftModel(language: language) {
+            logger.debug("draft model not paying for itself in \(language) documents now; no catch-up")
+        } else if let draft = draftSession(session) {
             let synced = try draft.catchUp(to: prompt, model: draftModel!, chunk: options.prefillChunk) {
                 cancellation.isCancelled || monotonicMilliseconds() > deadline
             }

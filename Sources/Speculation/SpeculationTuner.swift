@@ -85,6 +85,13 @@ public final class SpeculationTuner: Sendable {
         }
     }
 
+    /// Whether the draft model is worth bringing up to date for a request in `language`: it would draft
+    /// now (the cost model expects a gain, or a probe is due). When it is not, a request skips the draft
+    /// model's catch-up prefill, which on a keystroke costs as much as the tokens it would have drafted.
+    public func wantsDraftModel(language: String) -> Bool {
+        plan(.draftModel, language: language, available: parameters.maxDraft).length > 0
+    }
+
     /// The rate of a plain (no draft) step, in tokens per millisecond.
     public var plainRate: Double { state.withLock { 1 / verifyCost($0, tokens: 1) } }
 

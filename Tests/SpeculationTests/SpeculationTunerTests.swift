@@ -36,6 +36,26 @@ struct SpeculationTunerTests {
         #expect(tuner.acceptance(.draftModel, language: "swift") < 0.5)
     }
 
+    @Test("A draft model that does not pay is not kept up to date, except when a probe is due")
+    func draftCatchUpOnlyWhenWanted() {
+        let paying = Self.settle(alpha: 0.9, base: 50, perToken: 5, draftStep: 10)
+        #expect(paying.wantsDraftModel(language: "swift"))
+        let losing = Self.settle(alpha: 0.3, base: 30, perToken: 15, draftStep: 20)
+        // Plain passes until a probe is due; the probe (a short draft, rejected) resets the wait.
+        var wanted: [Bool] = []
+        for _ in 0..<40 {
+            let want = losing.wantsDraftModel(language: "swift")
+            wanted.append(want)
+            if want {
+                losing.record(.draftModel, language: "swift", drafted: 2, accepted: 0, verifyMilliseconds: 60)
+            } else {
+                losing.record(nil, language: "swift", drafted: 0, accepted: 0, verifyMilliseconds: 45)
+            }
+        }
+        #expect(wanted.contains(true))
+        #expect(wanted.filter { $0 }.count <= 4)
+    }
+
     @Test("Acceptance is kept per language")
     func perLanguage() {
         let tuner = SpeculationTuner()
