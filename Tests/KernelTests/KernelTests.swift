@@ -164,14 +164,16 @@ func fewTokenKernelsOverRowLengths(type: Int32, k: Int) {
 @Test(arguments: [GGML.q4_K, GGML.q6_K])
 func eightRowKernelsOverTokenGroups(type: Int32) {
     var rng = Rng(0x5EED ^ UInt64(type))
-    let k = 8960, rows = 11, ntok = 70
+    let k = 8960, rows = 11
     let w = randomWeights(type, rows: rows, k: k, rng: &rng)
-    let x = quantizedActivations(type, k: k, ntok: ntok, rng: &rng)
-    var ref = [Float](repeating: .nan, count: rows * ntok)
-    runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &ref)
-    for isa in availableISAs.dropFirst() {
-        var got = [Float](repeating: .nan, count: rows * ntok)
-        runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &got)
-        #expect(bitsEqual(ref, got), "\(GGML.name(type)) \(String(cString: augur_isa_name(isa))): \(firstBitDifference(ref, got) ?? "")")
+    for ntok in [15, 16, 17, 70] {  // around the 8-row kernels' threshold, and over one token group
+        let x = quantizedActivations(type, k: k, ntok: ntok, rng: &rng)
+        var ref = [Float](repeating: .nan, count: rows * ntok)
+        runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &ref)
+        for isa in availableISAs.dropFirst() {
+            var got = [Float](repeating: .nan, count: rows * ntok)
+            runMatmul(isa, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &got)
+            #expect(bitsEqual(ref, got), "\(GGML.name(type)) \(String(cString: augur_isa_name(isa))) ntok=\(ntok): \(firstBitDifference(ref, got) ?? "")")
+        }
     }
 }
