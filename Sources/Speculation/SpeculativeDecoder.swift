@@ -140,7 +140,11 @@ public final class SpeculativeDecoder {
             let start = monotonicMilliseconds()
             let draft = try draftModel.propose(after: sequence, maxTokens: plan.length, sampling: sampling,
                                                stop: stop, random: &random)
-            tuner.recordDraftSteps(draftModel.lastSteps, milliseconds: draftModel.lastStepMilliseconds)
+            // A draft of k tokens costs k draft forwards: the sync that feeds the draft model what it has not
+            // seen (the last bonus token, or several after n-gram steps) and k − 1 steps. Charging the sync
+            // keeps the draft model from looking cheaper than it is when drafters alternate.
+            tuner.recordDraftSteps(draftModel.lastSteps + 1,
+                                   milliseconds: draftModel.lastStepMilliseconds + draftModel.lastSyncMilliseconds)
             return (.draftModel, draft, monotonicMilliseconds() - start)
         }
         return (nil, Draft(), 0)
