@@ -259,24 +259,12 @@ static AVX2 void mm_q5_K_avx2(const void *W, size_t row_bytes, int64_t r0, int64
 static inline AVX2 __attribute__((always_inline))
 void q6_K_tile_avx2(const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
                     const float *xds, int G, float *out, int64_t ldo) {
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     __m256 sumv = _mm256_setzero_ps();
     float sum1 = 0;
     for (int64_t b = 0; b < nb; b++) {
         const block_q6_K *w = (const block_q6_K *)wrow + b;
         __m256i u[8], scv[8];
-        for (int h = 0; h < 2; h++) {
-            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h));
-            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(w->ql + 64 * h + 32));
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w->qh + 32 * h));
-            u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-            u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-            u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-            u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-        }
+        for (int h = 0; h < 2; h++) unpack_q6_K_half(w, h, u + 4 * h);
         for (int j = 0; j < 8; j++)
             scv[j] = _mm256_setr_m128i(_mm_set1_epi16(w->scales[2 * j]), _mm_set1_epi16(w->scales[2 * j + 1]));
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w->scales));
@@ -373,22 +361,10 @@ static inline AVX2 __m256i dot_q4_K_few_avx2(const q4_K_avx2_dec *d, const block
 typedef struct { __m256i u[8], s[8], sc16; } q6_K_avx2_dec;
 
 static inline AVX2 void decode_q6_K_few_avx2(const block_q6_K *blk, q6_K_avx2_dec *d) {
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
     // Even groups in the low 128-bit lane, odd groups in the high one: sub-block j's two groups.
     const __m256i scp = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(sc8, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15)));
-    for (int h = 0; h < 2; h++) {
-        const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
-        const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-        d->u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-        d->u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-        d->u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-        d->u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-    }
+    for (int h = 0; h < 2; h++) unpack_q6_K_half(blk, h, d->u + 4 * h);
     for (int j = 0; j < 8; j++) d->s[j] = word_of_lane(scp, j);
     d->sc16 = _mm256_cvtepi8_epi16(sc8);
 }

@@ -446,20 +446,8 @@ static inline VNNI __m256i dot_q4_K_few_vnni(const q4_K_vnni_dec *d, const block
 typedef struct { __m256i u[8], s[4], sc16; } q6_K_vnni_dec;
 
 static inline VNNI void decode_q6_K_few_vnni(const block_q6_K *blk, q6_K_vnni_dec *d) {
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     d->sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)blk->scales));
-    for (int h = 0; h < 2; h++) {
-        const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
-        const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
-        const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-        d->u[4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-        d->u[4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-        d->u[4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-        d->u[4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-    }
+    for (int h = 0; h < 2; h++) unpack_q6_K_half(blk, h, d->u + 4 * h);
     for (int p = 0; p < 4; p++)
         d->s[p] = _mm256_permutexvar_epi16(_mm256_loadu_si256((const __m256i *)pair_idx_q6[p]), d->sc16);
 }

@@ -177,7 +177,6 @@ typedef struct {
 } R8(rows8_q6_K);
 
 static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q6_K) *D) {
-    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     uint16_t dh[8];
     __m256i s_lo[8], s_hi[8], u[8][8]; // u: [row][sub-block]
     for (int i = 0; i < 8; i++) {
@@ -191,18 +190,7 @@ static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
         s_lo[i] = _mm256_cvtepi8_epi32(sc8);
         s_hi[i] = _mm256_cvtepi8_epi32(_mm_srli_si128(sc8, 8));
-        for (int h = 0; h < 2; h++) {
-            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
-            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
-            u[i][4 * h + 0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-            u[i][4 * h + 1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-            u[i][4 * h + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-            u[i][4 * h + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                              _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-        }
+        for (int h = 0; h < 2; h++) unpack_q6_K_half(blk, h, u[i] + 4 * h);
     }
     for (int j = 0; j < 8; j++) {
         __m256i in[8];

@@ -147,6 +147,21 @@ static inline AVX2 void unpack_scales_k4(const uint8_t *scales, uint8_t sc[8], _
     *minv = _mm256_setr_m128i(_mm_unpacklo_epi16(m16, m16), _mm_unpackhi_epi16(m16, m16));
 }
 
+// Q6_K: u = q + 32 (0..63) of the super-block's 32-element sub-blocks 4h … 4h + 3 (h = 0, 1), in element
+// order (sub-block j = elements 32j … 32j + 31).
+static inline AVX2 void unpack_q6_K_half(const block_q6_K *blk, int h, __m256i u[4]) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h));
+    const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(blk->ql + 64 * h + 32));
+    const __m256i qh = _mm256_loadu_si256((const __m256i *)(blk->qh + 32 * h));
+    u[0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+    u[1] = _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+    u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+    u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+}
+
 // ---- one token (decode) for the K-quants ----
 // Per super-block the kernels build one vector of int32 lanes that add up to the exact integer sums
 // (Q4_K: low half → isum, high half → isumm; Q6_K: all 8 lanes → isum − 32·Σ sc·bsums); eight
