@@ -40,9 +40,12 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
     var options = ModelCompletionProvider.Options()
     options.maxTokens = configuration.maxTokens
     options.maxLatencyMs = configuration.maxLatencyMs
-    let cacheMB = configuration.cacheMB ?? ServerConfiguration.defaultCacheMB(availableBytes: memAvailableBytes())
+    let cacheMB = configuration.cacheMB
+        ?? ServerConfiguration.defaultCacheMB(availableBytes: memAvailableBytes(), withDraftModel: draft != nil)
     options.cacheBytes = cacheMB << 20
-    if configuration.cacheMB == nil { logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...512 MiB; --cache-mb sets it)") }
+    if configuration.cacheMB == nil {
+        logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...\(draft != nil ? 384 : 512) MiB; --cache-mb sets it)")
+    }
     options.speculation = speculation
     options.sampling = SamplingSettings(temperature: Float(configuration.temperature), topP: Float(configuration.topP))
     do {

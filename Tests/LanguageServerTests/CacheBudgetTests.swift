@@ -21,4 +21,11 @@ import Testing
         #expect(ServerConfiguration.memAvailableBytes(meminfo: "MemTotal: 1 kB\n") == nil)
         #expect(ServerConfiguration.memAvailableBytes(meminfo: "MemAvailable: lots kB\n") == nil)
     }
+
+    @Test func aDraftModelLowersTheCap() {
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30, withDraftModel: true) == 384)
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30, withDraftModel: false) == 512)
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 1 << 30, withDraftModel: true) == 256)
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: nil, withDraftModel: true) == 384)
+    }
 }
