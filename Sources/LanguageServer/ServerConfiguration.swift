@@ -125,10 +125,10 @@ extension ServerConfiguration {
 
     /// The default budget for a primary model alone, or with a draft model: the draft's mapped weights
     /// (up to its file size) and its own KV cache then share the same memory goal, so the cap drops to
-    /// 384 MiB (measured with both default models and 20 documents: 512 MiB ended at 2,058–2,068 MB resident,
-    /// above the 2,009 MB goal).
+    /// 320 MiB (measured with both default models: 512 MiB ended at 2,058–2,068 MB resident, 384 MiB peaked at
+    /// 2,022 MB, above the 2,009 MB goal).
     public static func defaultCacheMB(availableBytes: Int?, withDraftModel: Bool) -> Int {
-        let cap = withDraftModel ? 384 : 512
+        let cap = withDraftModel ? 320 : 512
         return defaultCacheMB(availableBytes: availableBytes, capMB: cap, fallbackMB: cap)
     }
 

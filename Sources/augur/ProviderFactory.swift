@@ -44,7 +44,7 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
         ?? ServerConfiguration.defaultCacheMB(availableBytes: memAvailableBytes(), withDraftModel: draft != nil)
     options.cacheBytes = cacheMB << 20
     if configuration.cacheMB == nil {
-        logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...\(draft != nil ? 384 : 512) MiB; --cache-mb sets it)")
+        logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...\(draft != nil ? 320 : 512) MiB; --cache-mb sets it)")
     }
     options.speculation = speculation
     options.sampling = SamplingSettings(temperature: Float(configuration.temperature), topP: Float(configuration.topP))

@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test func aDraftModelLowersTheCap() {
-        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30, withDraftModel: true) == 384)
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30, withDraftModel: true) == 320)
         #expect(ServerConfiguration.defaultCacheMB(availableBytes: 23 << 30, withDraftModel: false) == 512)
         #expect(ServerConfiguration.defaultCacheMB(availableBytes: 1 << 30, withDraftModel: true) == 256)
-        #expect(ServerConfiguration.defaultCacheMB(availableBytes: nil, withDraftModel: true) == 384)
+        #expect(ServerConfiguration.defaultCacheMB(availableBytes: nil, withDraftModel: true) == 320)
     }
 }
