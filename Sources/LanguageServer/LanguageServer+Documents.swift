@@ -88,21 +88,28 @@ extension LanguageServer {
             state.warmUpGeneration += 1
             state.warmUpToken?.cancel(.superseded)
             state.warmUpToken = nil
+            state.warmUpPendingGeneration = state.warmUpGeneration
             return state.warmUpGeneration
         }
         timers.asyncAfter(deadline: .now() + (delay ?? warmUpDelay)) { [self] in
             let token = CancellationToken()
             let current = state.withLock { state -> Bool in
-                guard state.warmUpGeneration == generation, state.jobs.isEmpty, state.phase == .running else { return false }
+                guard state.warmUpGeneration == generation else { return false }
+                guard state.jobs.isEmpty, state.phase == .running else {
+                    state.warmUpPendingGeneration = nil
+                    return false
+                }
                 state.warmUpToken = token
                 return true
             }
-            guard current, let document = documents.withLock({ $0[uri] }) else { return }
+            guard current else { return }
+            guard let document = documents.withLock({ $0[uri] }) else { return finishWarmUp(generation: generation) }
             var warmContext = CompletionContext(uri: uri, languageID: document.languageID, version: document.version,
                                                 text: document.bytes, cursor: min(cursor, document.bytes.count), trigger: .automatic)
             warmContext.related = relatedDocuments(for: uri, languageID: document.languageID)
             let context = warmContext
             worker.async { [self] in
+                defer { finishWarmUp(generation: generation) }
                 guard !token.isCancelled, let provider = state.withLock({ $0.provider }), provider.status == .ready else { return }
                 provider.warmUp(context, cancellation: token)
                 state.withLock { state in
@@ -113,11 +120,19 @@ extension LanguageServer {
         }
     }
 
+    /// The warm-up of `generation` is over (ran, was cancelled or had nothing to do).
+    private func finishWarmUp(generation: UInt64) {
+        state.withLock { state in
+            if state.warmUpPendingGeneration == generation { state.warmUpPendingGeneration = nil }
+        }
+    }
+
     func cancelWarmUp() {
         state.withLock { state in
             state.warmUpGeneration += 1
             state.warmUpToken?.cancel(.superseded)
             state.warmUpToken = nil
+            state.warmUpPendingGeneration = nil
         }
     }
 

@@ -38,6 +38,8 @@ public final class LanguageServer: MessageHandler {
         var warmUpGeneration: UInt64 = 0
         /// The warm-up queued or running, cancelled by any completion request or edit.
         var warmUpToken: CancellationToken?
+        /// The generation of the warm-up scheduled or running (nil: none), for `augur/stats`' `warmingUp`.
+        var warmUpPendingGeneration: UInt64?
         /// Problems to show the user once `initialize` has been answered (a recording that could not start).
         var pendingWarnings: [String] = []
         /// Per document, the last suggestion the provider answered (`reuseTypedThrough`).
@@ -347,8 +349,11 @@ public final class LanguageServer: MessageHandler {
 
     private func statsJSON() -> JSON {
         let openDocuments = documents.withLock { $0.count }
-        let (base, provider) = state.withLock { ($0.stats.json(openDocuments: openDocuments, inFlight: $0.jobs.count), $0.provider) }
+        let (base, provider, warmingUp) = state.withLock {
+            ($0.stats.json(openDocuments: openDocuments, inFlight: $0.jobs.count), $0.provider, $0.warmUpPendingGeneration != nil)
+        }
         guard case var .object(members) = base else { return base }
+        members["warmingUp"] = .bool(warmingUp)
         members["provider"] = provider?.statistics ?? .null
         return .object(members)
     }

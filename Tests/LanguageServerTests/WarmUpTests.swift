@@ -75,6 +75,28 @@ final class WarmUpProvider: CompletionProvider {
         #expect(monotonicSeconds() - started < 5)  // not held up by the 10 s warm-up
         #expect(provider.cancelled.withLock { $0 } == 1)
     }
+
+    @Test func statsSayWhileAWarmUpIsScheduledOrRunning() throws {
+        let provider = WarmUpProvider(blocks: true)
+        let harness = ServerHarness(provider: provider)
+        let client = harness.client
+        _ = try client.initialize()
+        #expect(try client.call("augur/stats")["result"]?["warmingUp"] == false)
+        client.open(uri, "func f() {\n}\n")
+        client.change(uri, version: 2, range: ((0, 10), (0, 10)), text: "\n    ")
+        #expect(try client.call("augur/stats")["result"]?["warmingUp"] == true)  // scheduled, debounce pending
+        #expect(provider.started.wait(timeout: .now() + .seconds(5)) == .success)
+        #expect(try client.call("augur/stats")["result"]?["warmingUp"] == true)  // running
+        _ = try client.call("textDocument/inlineCompletion", TestClient.positionParams(uri, 1, 4))
+        var warmingUp: JSON? = nil
+        let deadline = monotonicSeconds() + 5
+        repeat {  // the cancelled warm-up returns at its next check
+            warmingUp = try client.call("augur/stats")["result"]?["warmingUp"]
+            if warmingUp == false { break }
+            usleep(10_000)
+        } while monotonicSeconds() < deadline
+        #expect(warmingUp == false)
+    }
 }
 
 @Suite struct WarmUpOnOpenTests {
