@@ -33,6 +33,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         public var sampling = SamplingSettings()
         /// Seed of the sampling generator (nil: from the system).
         public var seed: UInt64?
+        /// The cursor's line follows the FIM middle token (`PromptBuilder.Windows.cursorLineInMiddle`).
+        public var cursorLineInMiddle = true
 
         public init() {}
     }
@@ -113,7 +115,9 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             notices.append(message)
         }
         self.notices = notices
-        builder = PromptBuilder(tokenizer: tokenizer, template: template, windows: PromptBuilder.Windows())
+        var windows = PromptBuilder.Windows()
+        windows.cursorLineInMiddle = options.cursorLineInMiddle
+        builder = PromptBuilder(tokenizer: tokenizer, template: template, windows: windows)
         let model = self.model
         sessions = DocumentSessions(budgetBytes: options.cacheBytes) { KVCache(model: model) }
         var stop = tokenizer.specialTokens.endOfGeneration
@@ -155,6 +159,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         let (prompt, healed) = builder.healedPrompt(text: context.text, cursor: context.cursor, windowStart: start,
                                                     header: builder.header(uri: context.uri, related: context.related))
         guard !prompt.isEmpty else { return (prompt, nil, healed) }
+        logger.trace("prompt of \(context.uri) ends \(tokenizer.decodeText(Array(prompt.suffix(16)), renderSpecial: true).debugDescription), healing \(String(decoding: healed, as: UTF8.self).debugDescription)")
         var common = zip(session.tokens, prompt).prefix { $0 == $1 }.count
         if common == prompt.count { common -= 1 }  // the last position's logits are needed again
         session.truncate(to: common)

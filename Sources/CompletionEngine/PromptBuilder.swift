@@ -26,6 +26,11 @@ public struct PromptBuilder: Sendable {
         public var maxRelatedBytes = 3072
         /// Most bytes taken from one other document (its first lines, cut at a line boundary).
         public var maxBytesPerRelated = 1536
+        /// The cursor's line up to the cursor goes after the middle token (`<|fim_prefix|>lines before
+        /// <|fim_suffix|>rest of the line and lines after<|fim_middle|>start of the line`), as if the model had
+        /// written it, instead of ending the prefix. Typing on a line then changes only tokens after the
+        /// middle token: the suffix stays cached.
+        public var cursorLineInMiddle = true
 
         public init() {}
     }
@@ -80,24 +85,36 @@ public struct PromptBuilder: Sendable {
     }
 
     private func prompt(text: [UInt8], cursor: Int, windowStart: Int, header: [TokenID], healing: Bool) -> (ids: [TokenID], healed: [UInt8]) {
-        var prefixIDs = tokenizer.encode(utf8: Array(text[windowStart..<cursor]))
+        // The text that ends the prompt (after the middle token when the cursor's line goes there).
+        var tailStart = windowStart
+        var lineInMiddle = false
+        if case .fim = template, windows.cursorLineInMiddle { lineInMiddle = true }
+        if lineInMiddle {
+            tailStart = cursor
+            while tailStart > windowStart, text[tailStart - 1] != UInt8(ascii: "\n") { tailStart -= 1 }
+        }
+        let prefixIDs = tailStart > windowStart ? tokenizer.encode(utf8: Array(text[windowStart..<tailStart])) : []
+        var tailIDs = tokenizer.encode(utf8: Array(text[tailStart..<cursor]))
         var healed: [UInt8] = []
         if healing {
-            (prefixIDs, healed) = TokenHealing.split(prefixIDs: prefixIDs, textBeforeCursor: text[windowStart..<cursor], tokenizer: tokenizer)
+            (tailIDs, healed) = TokenHealing.split(prefixIDs: tailIDs, textBeforeCursor: text[tailStart..<cursor], tokenizer: tokenizer,
+                                                   lineInMiddle: lineInMiddle)
         }
         var ids: [TokenID] = []
         if tokenizer.addsBOSByDefault, let bos = tokenizer.specialTokens.bos { ids.append(bos) }
         switch template {
         case .prefixOnly:
-            ids += prefixIDs
+            ids += tailIDs
         case let .fim(tokens):
             let suffixIDs = tokenizer.encode(utf8: Array(text[cursor..<suffixEnd(text: text, cursor: cursor)]))
             ids += header
             ids.append(tokens.prefix)
             ids += prefixIDs
+            if !lineInMiddle { ids += tailIDs }
             ids.append(tokens.suffix)
             ids += suffixIDs
             ids.append(tokens.middle)
+            if lineInMiddle { ids += tailIDs }
         }
         return (ids, healed)
     }

@@ -24,10 +24,34 @@ public struct TokenHealing: Sendable {
     /// blank line's full indentation the model answered nothing or closed the block more often (measured, 17
     /// blank-line positions: edit similarity 0.336 vs 0.396 without). Not after an operator or bracket: a
     /// healed `(` let the model pick the single token `()\n` and lose the ` {` it wrote unhealed.
-    public static func split(prefixIDs: [TokenID], textBeforeCursor: ArraySlice<UInt8>, tokenizer: Tokenizer)
-        -> (kept: [TokenID], healed: [UInt8]) {
+    ///
+    /// With `lineInMiddle` (prompts where the cursor's line follows the middle token,
+    /// `PromptBuilder.Windows.cursorLineInMiddle`) the model continues the line's own tokens, so every token
+    /// of the last word goes (` retur` is ` ret` + `ur`: healing `ur` alone left the model after ` ret` in
+    /// its own output, and it answered nothing), and so does a last token of only spaces and tabs (a blank
+    /// line's 12-space indentation is one token where running text has 11 + ` if`, and the model then
+    /// started with a stray space: ` if ch == S:`).
+    public static func split(prefixIDs: [TokenID], textBeforeCursor: ArraySlice<UInt8>, tokenizer: Tokenizer,
+                             lineInMiddle: Bool = false) -> (kept: [TokenID], healed: [UInt8]) {
         guard let last = prefixIDs.last, textBeforeCursor.last != 0x0A else { return (prefixIDs, []) }
         let piece = tokenizer.piece(last)
+        if lineInMiddle {
+            if !piece.isEmpty, piece.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                return (Array(prefixIDs.dropLast()), Array(piece))
+            }
+            let word = textBeforeCursor.reversed().prefix(while: isWordByte).count
+            guard word > 0 else { return (prefixIDs, []) }
+            var kept = prefixIDs[...]
+            var pieces: [[UInt8]] = []
+            var covered = 0
+            while covered < word, pieces.count < 4, let id = kept.last {
+                let p = tokenizer.piece(id)
+                pieces.append(Array(p))
+                covered += p.count
+                kept = kept.dropLast()
+            }
+            return (Array(kept), pieces.reversed().flatMap { $0 })
+        }
         guard piece.contains(where: isWordByte), piece.allSatisfy({ isWordByte($0) || $0 == 0x20 || $0 == 0x09 }) else {
             return (prefixIDs, [])
         }

@@ -7,7 +7,7 @@ extension ServerConfiguration {
         var object: [String: JSON] = [
             "threads": .int(threads), "maxDocumentBytes": .int(maxDocumentBytes), "maxMessageBytes": .int(maxMessageBytes),
             "maxPendingRequests": .int(maxPendingRequests), "maxLatencyMs": .int(maxLatencyMs), "maxTokens": .int(maxTokens),
-            "reuseTypedThrough": .bool(reuseTypedThrough),
+            "reuseTypedThrough": .bool(reuseTypedThrough), "cursorLineInMiddle": .bool(cursorLineInMiddle),
         ]
         if let model { object["model"] = .string(model) }
         if !useDraft { object["draft"] = .bool(false) } else if let draft { object["draft"] = .string(draft) }

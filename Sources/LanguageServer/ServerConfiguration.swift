@@ -36,6 +36,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Answer a request from the document's last suggestion when the user has typed the suggestion's first
     /// characters since, instead of running the model again (`reuseTypedThrough`, `--no-reuse-typed-through`).
     public var reuseTypedThrough = true
+    /// Put the cursor's line up to the cursor after the FIM middle token instead of at the end of the prefix,
+    /// so typing on a line re-evaluates only that line's tokens, not the suffix (`cursorLineInMiddle`,
+    /// `--no-cursor-line-in-middle`; Docs/Completion.md).
+    public var cursorLineInMiddle = true
 
     /// The accepted values of `speculation`.
     public static let speculationModes = ["auto", "draft", "ngram", "off"]
@@ -48,6 +52,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
         ("record", "string"),
         ("speculation", "string"), ("temperature", "number"), ("topP", "number"), ("reuseTypedThrough", "boolean"),
+        ("cursorLineInMiddle", "boolean"),
     ]
 
     /// Applies the client's `initializationOptions`. Unknown keys and values of the wrong type or range are
@@ -104,6 +109,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "reuseTypedThrough":
                 if let b = value.boolValue { reuseTypedThrough = b } else {
                     warnings.append("initializationOptions.reuseTypedThrough must be a boolean; ignored")
+                }
+            case "cursorLineInMiddle":
+                if let b = value.boolValue { cursorLineInMiddle = b } else {
+                    warnings.append("initializationOptions.cursorLineInMiddle must be a boolean; ignored")
                 }
             default:
                 warnings.append("unknown initializationOptions key \(key.debugDescription); ignored")

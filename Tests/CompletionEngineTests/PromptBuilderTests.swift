@@ -58,6 +58,43 @@ struct PromptBuilderTests {
         #expect(common >= header.count + 1 + tokenizer.encode("let a = B()\n").count)
     }
 
+    func lineInMiddleBuilder() -> PromptBuilder {
+        PromptBuilder(tokenizer: tokenizer, template: .fim(try! tokenizer.fimTokens()))  // the default
+    }
+
+    @Test func cursorLineGoesAfterTheMiddleToken() {
+        let text = Array("import os\nprint(os.ge)\nx = 1\n".utf8)
+        let cursor = "import os\nprint(os.ge".utf8.count
+        let builder = lineInMiddleBuilder()
+        #expect(rendered(builder.prompt(text: text, cursor: cursor, windowStart: 0))
+            == "<|fim_prefix|>import os\n<|fim_suffix|>)\nx = 1\n<|fim_middle|>print(os.ge")
+        // Healing takes every token of the line's last word out (here `.ge`), after the middle token.
+        let (ids, healed) = builder.healedPrompt(text: text, cursor: cursor, windowStart: 0)
+        #expect(String(decoding: healed, as: UTF8.self).hasSuffix("ge"))
+        #expect(rendered(ids) + String(decoding: healed, as: UTF8.self)
+            == "<|fim_prefix|>import os\n<|fim_suffix|>)\nx = 1\n<|fim_middle|>print(os.ge")
+        // At the start of a line (and of the window) nothing follows the middle token.
+        #expect(rendered(builder.prompt(text: text, cursor: 0, windowStart: 0))
+            == "<|fim_prefix|><|fim_suffix|>import os\nprint(os.ge)\nx = 1\n<|fim_middle|>")
+        #expect(rendered(builder.prompt(text: text, cursor: 10, windowStart: 0))
+            == "<|fim_prefix|>import os\n<|fim_suffix|>print(os.ge)\nx = 1\n<|fim_middle|>")
+    }
+
+    /// Typing on a line changes only what follows the middle token: the suffix stays cached.
+    @Test func typingOnALineKeepsTheSuffixCached() {
+        let builder = lineInMiddleBuilder()
+        let before = "def f(x):\n    return x\n\nvalue = f("
+        let after = ")\nprint(value)\n"
+        var previous: [TokenID]? = nil
+        for typed in ["", "1", "12", "12,", "12, b", "12, bo"] {
+            let text = Array((before + typed + after).utf8)
+            let ids = builder.prompt(text: text, cursor: (before + typed).utf8.count, windowStart: 0)
+            let middle = ids.firstIndex(of: try! tokenizer.fimTokens().middle)!
+            if let previous { #expect(Array(previous[...middle]) == Array(ids[...middle]), "\(typed)") }
+            previous = ids
+        }
+    }
+
     @Test func noHeaderWithoutRepositoryTokens() {
         var fim = try! tokenizer.fimTokens()
         fim.repo = nil
@@ -75,7 +112,12 @@ struct PromptBuilderTests {
 @Suite(.enabled(if: qwenTokenizer != nil, "needs \(qwenSmall)"))
 struct TokenHealingTests {
     let tokenizer = qwenTokenizer!
-    var builder: PromptBuilder { PromptBuilder(tokenizer: tokenizer, template: .fim(try! tokenizer.fimTokens())) }
+    /// Prefix-suffix-middle with the prefix ending at the cursor (`cursorLineInMiddle` off).
+    var builder: PromptBuilder {
+        var windows = PromptBuilder.Windows()
+        windows.cursorLineInMiddle = false
+        return PromptBuilder(tokenizer: tokenizer, template: .fim(try! tokenizer.fimTokens()), windows: windows)
+    }
 
     @Test func midWordCursorLeavesThePartialTokenOut() {
         let text = Array("def f(previous_failed):\n    if pr\n".utf8)
@@ -96,6 +138,21 @@ struct TokenHealingTests {
             let result = builder.healedPrompt(text: text, cursor: prefix.utf8.count, windowStart: 0)
             #expect(String(decoding: result.healed, as: UTF8.self) == healed, "\(prefix.debugDescription)")
         }
+    }
+
+    /// With the cursor's line after the middle token, all of the last word is healed, and so is indentation.
+    @Test(arguments: [("        retur", " retur"), ("    if not oth", " oth"), ("            ", "            "),
+                      ("x = ", ""), ("print(", ""), ("a.b", "b")])
+    func lineInMiddleHealsTheWholeLastWord(line: String, healed: String) {
+        var windows = PromptBuilder.Windows()
+        windows.cursorLineInMiddle = true
+        let builder = PromptBuilder(tokenizer: tokenizer, template: .fim(try! tokenizer.fimTokens()), windows: windows)
+        let text = Array(("def f():\n" + line + "\n").utf8)
+        let (ids, result) = builder.healedPrompt(text: text, cursor: ("def f():\n" + line).utf8.count, windowStart: 0)
+        let healedText = String(decoding: result, as: UTF8.self)
+        #expect(healedText.hasSuffix(healed) && healedText.count <= healed.count + 1, "\(line.debugDescription): \(healedText.debugDescription)")
+        #expect(tokenizer.decodeText(ids, renderSpecial: true) + healedText
+            == "<|fim_prefix|>def f():\n<|fim_suffix|>\n<|fim_middle|>" + line)
     }
 
     @Test func generationIsConstrainedUntilTheHealedBytesAreOut() {

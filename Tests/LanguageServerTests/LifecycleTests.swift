@@ -105,4 +105,16 @@ import Testing
         #expect(warnings.count == 3)
         #expect(configuration.speculation == "ngram" && configuration.temperature == 0.5 && configuration.topP == 1)
     }
+
+    @Test func cursorLineInMiddle() {
+        var configuration = ServerConfiguration()
+        #expect(configuration.cursorLineInMiddle)
+        #expect(configuration.json["cursorLineInMiddle"] == true)
+        #expect(configuration.apply(initializationOptions: ["cursorLineInMiddle": false]).isEmpty)
+        #expect(!configuration.cursorLineInMiddle)
+        #expect(configuration.json["cursorLineInMiddle"] == false)
+        #expect(configuration.apply(initializationOptions: ["cursorLineInMiddle": 1])
+            == ["initializationOptions.cursorLineInMiddle must be a boolean; ignored"])
+        #expect(!configuration.cursorLineInMiddle)
+    }
 }
