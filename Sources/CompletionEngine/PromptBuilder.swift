@@ -4,6 +4,7 @@ import Tokenizer
 /// Builds the model prompt for a cursor: fill-in-the-middle in prefix-suffix-middle order with the model's
 /// own FIM tokens (Qwen2.5-Coder `<|fim_prefix|>`, StarCoder `<fim_prefix>`, CodeLlama `<PRE>`,
 /// DeepSeek-Coder `<｜fim▁begin｜>` — whatever the GGUF names), or the prefix alone for models without them.
+/// By default the cursor's line up to the cursor follows the middle token (`Windows.cursorLineInMiddle`).
 ///
 /// The prefix window starts at a line boundary and stays put while the user types (so the tokens already
 /// evaluated stay a prefix of the new prompt); it moves only when the cursor runs too far from it. The
