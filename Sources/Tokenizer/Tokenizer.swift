@@ -52,7 +52,7 @@ public final class Tokenizer: Sendable {
 
     let tokenTexts: [String]
     let textToID: [String: TokenID]
-    let partition: SpecialTokenPartition
+    package let partition: SpecialTokenPartition
     let bpe: BPETokenizer?
     let spm: SentencePieceTokenizer?
     /// What each token renders as (special tokens as their text), flattened: token `i` is
