@@ -468,8 +468,10 @@ static inline VNNI __m256i dot_q6_K_few_vnni(const q6_K_vnni_dec *d, const block
 
 #define DMIN_Q4_K(blk) ((blk)->dmin)
 #define NO_DMIN(blk) 0
+// Q4_K rows of 16+ super-blocks (ffn_down) take the 8-row kernel from 2 tokens (3.3 vs 5.4–5.9 ms in
+// KernelBench); short rows keep this kernel for 2 (both ~3.0 ms).
 FEW_TOKENS_K_KERNEL(mm_q4_K_vnni, VNNI, block_q4_K, 1, DMIN_Q4_K, q4_K_vnni_dec, decode_q4_K_few_vnni,
-                    dot_q4_K_few_vnni, 2, mm_q4_K_rows8_vnni)
+                    dot_q4_K_few_vnni, (nb >= 16 ? 1 : 2), mm_q4_K_rows8_vnni)
 FEW_TOKENS_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, q6_K_vnni_dec, decode_q6_K_few_vnni,
                     dot_q6_K_few_vnni, 2, mm_q6_K_rows8_vnni)
 #undef NO_DMIN

@@ -12,12 +12,20 @@
 // activation bytes broadcast, the sub-block sums scaled by vpmulld (exact int32), the mins by vpdpwssd
 // against the token's sub-block bsums; then the twin's float update lane-wise. Bitwise the twin's result.
 
-// Below this many tokens the tile kernel (one row streamed at a time) wins once the weights come from
-// DRAM: with few tokens per unpacked block, eight concurrent row streams leave the loads latency-bound
-// (measured: 3 tokens 9.9 vs 5.9 ns per super-block-token on 40,000 rows; 16 tokens 2.7 vs 3.8).
-#define ROWS8_MIN_TOKENS 16
+// The 8-row kernel reads eight rows at once; with the next group of rows prefetched while the current one
+// is dotted (below), it beats the tile kernel (one row streamed at a time) from 2 tokens for Q4_K, and from
+// 3 tokens for Q6_K on long rows (ffn_down, k = 8960). On Q6_K rows of k = 1536 (the output layer) the tiles
+// stay ahead up to ~7 tokens. Measured with KernelBench (ms for the same rows, VNNI, 2026-11-27):
+//   Q4_K k=1536: 3 tokens 3.2 vs 3.8–4.0, 5 tokens 4.3 vs 4.9–5.2, 8 tokens 5.6 vs 7.7
+//   Q4_K k=8960: 2 tokens 3.4 vs 5.4–5.9, 5 tokens 4.4 vs 7.8–8.9
+//   Q6_K k=8960: 3 tokens 3.1–3.5 vs 5.3; Q6_K k=1536: 5 tokens 3.5–4.0 vs 3.3–3.4, 8 tokens 4.1–4.6 vs 5.1
+#define ROWS8_Q4_K_MIN_TOKENS 2
+#define ROWS8_Q6_K_MIN_TOKENS(nb) ((nb) >= 16 ? 3 : 8)
 #ifndef ROWS8_PREFETCH
 #define ROWS8_PREFETCH 1 // super-blocks fetched ahead of the one being unpacked
+#endif
+#ifndef ROWS8_GROUP_PREFETCH
+#define ROWS8_GROUP_PREFETCH 1 // the next group of eight rows, spread over the current group's steps
 #endif
 
 // 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
@@ -47,6 +55,17 @@ typedef struct {
     __m256 d, dmin;
 } R8(rows8_q4_K);
 
+// The next group's bytes, spread over its nb super-block steps: with few tokens per unpacked block the
+// eight rows are consumed too fast for the hardware prefetcher, which sees jumps of a row between them.
+static inline ROWS8_ATTR void R8(prefetch_group_part)(const uint8_t *next, size_t group_bytes, int64_t b, int64_t nb) {
+#if ROWS8_GROUP_PREFETCH
+    const size_t from = group_bytes * (size_t)b / (size_t)nb & ~(size_t)63, to = group_bytes * (size_t)(b + 1) / (size_t)nb;
+    for (size_t o = from; o < to; o += 64) _mm_prefetch((const char *)next + o, _MM_HINT_T0);
+#else
+    (void)next; (void)group_bytes; (void)b; (void)nb;
+#endif
+}
+
 static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q4_K) *D) {
     const __m256i low = _mm256_set1_epi8(0x0F);
     uint16_t dh[8], mh[8];
@@ -55,10 +74,12 @@ static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row
         const block_q4_K *blk = (const block_q4_K *)(W + (size_t)i * row_bytes) + b;
         // Eight rows stream at once, too many for the hardware prefetcher alone: fetch a few blocks ahead
         // (harmless past the row's end: prefetches don't fault).
+#if !ROWS8_GROUP_PREFETCH
         const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
         _mm_prefetch(ahead, _MM_HINT_T0);
         _mm_prefetch(ahead + 64, _MM_HINT_T0);
         _mm_prefetch(ahead + 128, _MM_HINT_T0);
+#endif
         dh[i] = blk->d; mh[i] = blk->dmin;
         __m128i sc, mn;
         unpack_scales16_k4(blk->scales, &sc, &mn);
@@ -125,7 +146,7 @@ void R8(rows8_q4_K_tokens)(const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t
 static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
                                     size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK_K;
-    if (ntok < ROWS8_MIN_TOKENS) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    if (ntok < ROWS8_Q4_K_MIN_TOKENS) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
     const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
     if (r8 < r1) ROWS8_Q4_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
     if (r8 == r0) return;
@@ -150,6 +171,7 @@ static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q4_K) D;
+                R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
                 R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)
@@ -181,11 +203,13 @@ static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row
     __m256i s_lo[8], s_hi[8], u[8][8]; // u: [row][sub-block]
     for (int i = 0; i < 8; i++) {
         const block_q6_K *blk = (const block_q6_K *)(W + (size_t)i * row_bytes) + b;
+#if !ROWS8_GROUP_PREFETCH
         const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
         _mm_prefetch(ahead, _MM_HINT_T0);
         _mm_prefetch(ahead + 64, _MM_HINT_T0);
         _mm_prefetch(ahead + 128, _MM_HINT_T0);
         _mm_prefetch(ahead + 192, _MM_HINT_T0);
+#endif
         dh[i] = blk->d;
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
         s_lo[i] = _mm256_cvtepi8_epi32(sc8);
@@ -242,7 +266,7 @@ void R8(rows8_q6_K_tokens)(const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t
 static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
                                     size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK_K;
-    if (ntok < ROWS8_MIN_TOKENS) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    if (ntok < ROWS8_Q6_K_MIN_TOKENS(nb)) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
     const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
     if (r8 < r1) ROWS8_Q6_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
     if (r8 == r0) return;
@@ -262,6 +286,7 @@ static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q6_K) D;
+                R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
                 R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)

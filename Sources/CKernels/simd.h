@@ -226,8 +226,8 @@ static inline AVX2 float finish_group_q6(const __m256i v[8], const uint16_t dh[8
 // row and group of 8 super-blocks, DECODE(blk, &dec) unpacks a super-block once (type DEC), then for
 // each token DOT(&dec, xb, bs2b) returns its lane vector (bs2b: the token's sub-block sums of bsums,
 // Q4_K/Q5_K only; DMIN(blk): the block's fp16 dmin). Tokens go in passes of up to 8 with the row in L1.
-// Batches of more than MAXT (≤ FEW_TOKENS_MAX) tokens — where the tile kernel, which reduces across
-// tokens, measured faster — or rows of more than ONE_TOKEN_MAX_NB super-blocks go to `fallback`.
+// Batches of more than MAXT (≤ FEW_TOKENS_MAX; may depend on `nb`, the row's super-blocks) tokens — where the
+// tile or 8-row kernel measured faster — or rows of more than ONE_TOKEN_MAX_NB super-blocks go to `fallback`.
 #define FEW_TOKENS_MAX 8
 #define FEW_TOKENS_K_KERNEL(name, ATTR, BLOCK, HAS_MIN, DMIN, DEC, DECODE, DOT, MAXT, fallback) \
     static inline ATTR __attribute__((always_inline)) \

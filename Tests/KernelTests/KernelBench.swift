@@ -12,7 +12,8 @@ import Darwin
     @Test func matmulThroughput() {
         // (type, k, rows): shapes of the default models' big matrices, ~30-40 MB so they stream from DRAM.
         let shapes: [(Int32, Int, Int)] = [
-            (GGML.q4_K, 1536, 40_000), (GGML.q6_K, 1536, 24_000), (GGML.q5_0, 896, 48_000),
+            (GGML.q4_K, 1536, 40_000), (GGML.q4_K, 8960, 7_000), (GGML.q6_K, 1536, 24_000), (GGML.q6_K, 8960, 4_000),
+            (GGML.q5_0, 896, 48_000),
             (GGML.q8_0, 896, 36_000), (GGML.q4_1, 576, 96_000),
         ]
         var rng = Rng(1)
@@ -23,7 +24,7 @@ import Darwin
             var out = [Float](repeating: 0, count: rows * 16)
             for isa in availableISAs where isa != AUGUR_ISA_AVX512 {
                 var line = "\(GGML.name(type)) k=\(k) rows=\(rows) \(String(cString: augur_isa_name(isa))):"
-                for ntok in [1, 2, 4, 8, 16] {
+                for ntok in [1, 2, 3, 4, 5, 8, 16] {
                     if isa == AUGUR_ISA_SCALAR && ntok > 1 { continue }
                     var best = Double.infinity
                     for _ in 0 ..< (isa == AUGUR_ISA_SCALAR ? 1 : 7) {
