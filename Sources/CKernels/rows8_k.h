@@ -24,9 +24,10 @@
 #ifndef ROWS8_PREFETCH
 #define ROWS8_PREFETCH 1 // super-blocks fetched ahead of the one being unpacked
 #endif
-#ifndef ROWS8_GROUP_PREFETCH
-#define ROWS8_GROUP_PREFETCH 1 // the next group of eight rows, spread over the current group's steps
-#endif
+// Below this many tokens the next group of eight rows is prefetched, spread over the current group's steps;
+// from it on, each row's next super-block (two threads, 2026-11-27: group prefetch 16-token passes measured
+// mixed, 4.35–5.8 vs 4.3–4.9 ms; 5 tokens 2.1–2.8 vs 2.9–4.2).
+#define ROWS8_GROUP_PREFETCH_BELOW 16
 
 // 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
 static inline ROWS8_ATTR void R8(transpose8_epi32)(const __m256i in[8], __m256i out[8]) {
@@ -58,15 +59,12 @@ typedef struct {
 // The next group's bytes, spread over its nb super-block steps: with few tokens per unpacked block the
 // eight rows are consumed too fast for the hardware prefetcher, which sees jumps of a row between them.
 static inline ROWS8_ATTR void R8(prefetch_group_part)(const uint8_t *next, size_t group_bytes, int64_t b, int64_t nb) {
-#if ROWS8_GROUP_PREFETCH
     const size_t from = group_bytes * (size_t)b / (size_t)nb & ~(size_t)63, to = group_bytes * (size_t)(b + 1) / (size_t)nb;
     for (size_t o = from; o < to; o += 64) _mm_prefetch((const char *)next + o, _MM_HINT_T0);
-#else
-    (void)next; (void)group_bytes; (void)b; (void)nb;
-#endif
 }
 
-static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q4_K) *D) {
+static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row_bytes, int64_t b, int row_prefetch,
+                                                R8(rows8_q4_K) *D) {
     const __m256i low = _mm256_set1_epi8(0x0F);
     uint16_t dh[8], mh[8];
     __m256i sc32[8], mn32[8], q[8][8]; // q: [row][sub-block]
@@ -74,12 +72,12 @@ static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row
         const block_q4_K *blk = (const block_q4_K *)(W + (size_t)i * row_bytes) + b;
         // Eight rows stream at once, too many for the hardware prefetcher alone: fetch a few blocks ahead
         // (harmless past the row's end: prefetches don't fault).
-#if !ROWS8_GROUP_PREFETCH
-        const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
-        _mm_prefetch(ahead, _MM_HINT_T0);
-        _mm_prefetch(ahead + 64, _MM_HINT_T0);
-        _mm_prefetch(ahead + 128, _MM_HINT_T0);
-#endif
+        if (row_prefetch) {
+            const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
+            _mm_prefetch(ahead, _MM_HINT_T0);
+            _mm_prefetch(ahead + 64, _MM_HINT_T0);
+            _mm_prefetch(ahead + 128, _MM_HINT_T0);
+        }
         dh[i] = blk->d; mh[i] = blk->dmin;
         __m128i sc, mn;
         unpack_scales16_k4(blk->scales, &sc, &mn);
@@ -155,6 +153,7 @@ static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_
     if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
     R8(rows8_tokens_table) T;
     __m256 sums[64];
+    const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
     for (int g0 = 0; g0 < ntok; g0 += G) {
         const int ng = ntok - g0 < G ? ntok - g0 : G;
         const block_q8_K *xg = (const block_q8_K *)((const char *)xq + (size_t)g0 * xq_stride);
@@ -171,8 +170,8 @@ static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q4_K) D;
-                R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
-                R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
+                if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
+                R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)
                     R8(rows8_q4_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
@@ -198,18 +197,19 @@ typedef struct {
     __m256 d;
 } R8(rows8_q6_K);
 
-static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row_bytes, int64_t b, R8(rows8_q6_K) *D) {
+static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row_bytes, int64_t b, int row_prefetch,
+                                                R8(rows8_q6_K) *D) {
     uint16_t dh[8];
     __m256i s_lo[8], s_hi[8], u[8][8]; // u: [row][sub-block]
     for (int i = 0; i < 8; i++) {
         const block_q6_K *blk = (const block_q6_K *)(W + (size_t)i * row_bytes) + b;
-#if !ROWS8_GROUP_PREFETCH
-        const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
-        _mm_prefetch(ahead, _MM_HINT_T0);
-        _mm_prefetch(ahead + 64, _MM_HINT_T0);
-        _mm_prefetch(ahead + 128, _MM_HINT_T0);
-        _mm_prefetch(ahead + 192, _MM_HINT_T0);
-#endif
+        if (row_prefetch) {
+            const char *ahead = (const char *)(blk + ROWS8_PREFETCH);
+            _mm_prefetch(ahead, _MM_HINT_T0);
+            _mm_prefetch(ahead + 64, _MM_HINT_T0);
+            _mm_prefetch(ahead + 128, _MM_HINT_T0);
+            _mm_prefetch(ahead + 192, _MM_HINT_T0);
+        }
         dh[i] = blk->d;
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)blk->scales);
         s_lo[i] = _mm256_cvtepi8_epi32(sc8);
@@ -275,6 +275,7 @@ static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_
     if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
     R8(rows8_tokens_table) T;
     __m256 sums[64];
+    const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
     for (int g0 = 0; g0 < ntok; g0 += G) {
         const int ng = ntok - g0 < G ? ntok - g0 : G;
         const block_q8_K *xg = (const block_q8_K *)((const char *)xq + (size_t)g0 * xq_stride);
@@ -286,8 +287,8 @@ static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q6_K) D;
-                R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
-                R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, &D);
+                if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
+                R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)
                     R8(rows8_q6_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
