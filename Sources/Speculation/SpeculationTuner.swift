@@ -25,6 +25,11 @@ public final class SpeculationTuner: Sendable {
         public var probeLength = 2
         /// Fixed draft length instead of the cost model (nil: adaptive). For benchmarks.
         public var fixedLength: Int?
+        /// After this many passes with a drafter, its measured tokens per millisecond (drafting and
+        /// verification, as the clock saw them) overrule the cost model when they fall below a plain step's:
+        /// whatever the model leaves out (syncing the draft model, its confidence checks, the variance of
+        /// acceptance) then stops it from drafting at a loss.
+        public var realizedRatePasses = 4
 
         public init() {}
     }
@@ -37,6 +42,9 @@ public final class SpeculationTuner: Sendable {
     private struct State {
         var acceptance: [Key: Double] = [:]
         var passesSinceUsed: [Key: Int] = [:]
+        /// Moving average of the tokens per millisecond of passes with a drafter, and how many there were.
+        var realizedRate: [Key: Double] = [:]
+        var realizedPasses: [Key: Int] = [:]
         /// Moving average of a primary pass's milliseconds, by batch size (index = tokens in the pass).
         var verifyMilliseconds: [Double?]
         /// Moving average of one draft-model forward step.
@@ -77,6 +85,10 @@ public final class SpeculationTuner: Sendable {
                 let rate = expected / (Double(k) * step + verifyCost(s, tokens: k + 1))
                 if rate > best.rate { best = (k, rate) }
             }
+            if best.length > 0, (s.realizedPasses[key] ?? 0) >= parameters.realizedRatePasses,
+               let realized = s.realizedRate[key], realized < 1 / verifyCost(s, tokens: 1) {
+                best = (0, 1 / verifyCost(s, tokens: 1))  // it has been losing time: plain steps, and probes
+            }
             if best.length == 0, (s.passesSinceUsed[key] ?? 0) >= parameters.probeInterval {
                 let k = min(limit, parameters.probeLength)
                 return (k, 0)
@@ -96,8 +108,10 @@ public final class SpeculationTuner: Sendable {
     public var plainRate: Double { state.withLock { 1 / verifyCost($0, tokens: 1) } }
 
     /// Records a verification: `drafted` tokens from `kind` (nil: a plain step), `accepted` kept, the
-    /// primary pass over `drafted + 1` tokens took `verifyMilliseconds`.
-    public func record(_ kind: DrafterKind?, language: String, drafted: Int, accepted: Int, verifyMilliseconds: Double) {
+    /// primary pass over `drafted + 1` tokens took `verifyMilliseconds`, making the draft took
+    /// `draftMilliseconds`.
+    public func record(_ kind: DrafterKind?, language: String, drafted: Int, accepted: Int, verifyMilliseconds: Double,
+                       draftMilliseconds: Double = 0) {
         state.withLock { s in
             let a = parameters.smoothing
             let n = drafted + 1
@@ -110,6 +124,9 @@ public final class SpeculationTuner: Sendable {
             guard let kind, drafted > 0 else { return }
             let key = Key(kind: kind, language: language)
             s.passesSinceUsed[key] = 0
+            let rate = Double(accepted + 1) / max(0.001, draftMilliseconds + verifyMilliseconds)
+            s.realizedRate[key] = s.realizedRate[key].map { $0 + a * (rate - $0) } ?? rate
+            s.realizedPasses[key, default: 0] += 1
             // Each drafted position reached is a trial: `accepted` successes, plus one failure if it stopped early.
             let trials = accepted + (accepted < drafted ? 1 : 0)
             var alpha = s.acceptance[key] ?? parameters.priorAcceptance[kind] ?? 0.5

@@ -90,7 +90,7 @@ public final class SpeculativeDecoder {
         draftModel?.rollBack(to: sequence)
 
         tuner.record(draft.isEmpty ? nil : kind, language: language, drafted: draft.tokens.count,
-                     accepted: verdict.accepted, verifyMilliseconds: verifyMs)
+                     accepted: verdict.accepted, verifyMilliseconds: verifyMs, draftMilliseconds: draftMs)
         let statsKind = draft.isEmpty ? nil : kind
         statistics[statsKind].passes += 1
         statistics[statsKind].drafted += draft.tokens.count
