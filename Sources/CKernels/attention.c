@@ -40,9 +40,7 @@ void augur_attention_f16(const float *q, int64_t q_stride, int heads, const uint
         float *o = out + h * out_stride;
         for (int64_t i = 0; i < d; i++) o[i] = 0;
     }
-    // Weighted sum of values, position-major again.
-    for (int64_t j = 0; j < n; j++) {
-        const uint16_t *value = V + j * d;
-        for (int h = 0; h < heads; h++) k->axpy_f16_f32(scores[h * n + j], value, out + h * out_stride, d);
-    }
+    // Weighted sum of values: per output element, fma over the positions in order (one axpy per position and
+    // head, as ggml), with the outputs held in registers.
+    k->weighted_sum_f16(scores, n, heads, V, n, d, out, out_stride);
 }

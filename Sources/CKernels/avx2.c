@@ -69,6 +69,51 @@ AVX2 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t 
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
+// Attention's value sum: HB (≤ 2) heads × NV (≤ 4) vectors of 8 outputs stay in registers over all positions.
+static inline AVX2 __attribute__((always_inline))
+void weighted_sum_block_avx2(const float *p, int64_t p_stride, const int HB, const uint16_t *V, int64_t n,
+                             int64_t d, int64_t i0, const int NV, float *out, int64_t out_stride) {
+    __m256 acc[2][4];
+    for (int h = 0; h < HB; h++)
+        for (int c = 0; c < NV; c++) acc[h][c] = _mm256_loadu_ps(out + h * out_stride + i0 + 8 * c);
+    for (int64_t j = 0; j < n; j++) {
+        __m256 v[4];
+        for (int c = 0; c < NV; c++) v[c] = load_f16x8(V + j * d + i0 + 8 * c);
+        for (int h = 0; h < HB; h++) {
+            const __m256 pj = _mm256_broadcast_ss(p + h * p_stride + j);
+            for (int c = 0; c < NV; c++) acc[h][c] = _mm256_fmadd_ps(pj, v[c], acc[h][c]);
+        }
+    }
+    for (int h = 0; h < HB; h++)
+        for (int c = 0; c < NV; c++) _mm256_storeu_ps(out + h * out_stride + i0 + 8 * c, acc[h][c]);
+}
+
+AVX2 void augur_weighted_sum_f16_avx2(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
+                                      int64_t d, float *out, int64_t out_stride) {
+    for (int h0 = 0; h0 < heads; h0 += 2) {
+        const float *ph = p + h0 * p_stride;
+        float *oh = out + h0 * out_stride;
+        const int two = heads - h0 >= 2;
+        int64_t i0 = 0;
+        for (; i0 + 32 <= d; i0 += 32) {
+            if (two) weighted_sum_block_avx2(ph, p_stride, 2, V, n, d, i0, 4, oh, out_stride);
+            else weighted_sum_block_avx2(ph, p_stride, 1, V, n, d, i0, 4, oh, out_stride);
+        }
+        for (; i0 + 8 <= d; i0 += 8) {
+            if (two) weighted_sum_block_avx2(ph, p_stride, 2, V, n, d, i0, 1, oh, out_stride);
+            else weighted_sum_block_avx2(ph, p_stride, 1, V, n, d, i0, 1, oh, out_stride);
+        }
+        if (i0 < d) {  // the last d mod 8 outputs, as the twin
+            for (int h = 0; h < (two ? 2 : 1); h++)
+                for (int64_t i = i0; i < d; i++) {
+                    float acc = oh[h * out_stride + i];
+                    for (int64_t j = 0; j < n; j++) acc = fmaf(ph[h * p_stride + j], fp16(V[j * d + i]), acc);
+                    oh[h * out_stride + i] = acc;
+                }
+        }
+    }
+}
+
 AVX2 void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -424,5 +469,7 @@ void augur_axpy_f32_avx2(float a, const float *x, float *y, int64_t n) { augur_a
 float augur_dot_f16_f32_avx2(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
 void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) { augur_f32_to_f16_row_ref(x, y, n); }
+void augur_weighted_sum_f16_avx2(const float *p, int64_t ps, int heads, const uint16_t *V, int64_t n, int64_t d,
+                                 float *out, int64_t os) { augur_weighted_sum_f16_ref(p, ps, heads, V, n, d, out, os); }
 void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 #endif

@@ -67,6 +67,53 @@ AVX512 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int6
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
+// Attention's value sum: HB (≤ 6) heads × NV (≤ 4) vectors of 16 outputs stay in registers over all positions
+// (24 accumulators, 4 value vectors, a broadcast: 29 of the 32 registers).
+static inline AVX512 __attribute__((always_inline))
+void weighted_sum_block_avx512(const float *p, int64_t p_stride, const int HB, const uint16_t *V, int64_t n,
+                               int64_t d, int64_t i0, const int NV, float *out, int64_t out_stride) {
+    __m512 acc[6][4];
+    for (int h = 0; h < HB; h++)
+        for (int c = 0; c < NV; c++) acc[h][c] = _mm512_loadu_ps(out + h * out_stride + i0 + 16 * c);
+    for (int64_t j = 0; j < n; j++) {
+        __m512 v[4];
+        for (int c = 0; c < NV; c++) v[c] = load_f16x16(V + j * d + i0 + 16 * c);
+        for (int h = 0; h < HB; h++) {
+            const __m512 pj = _mm512_set1_ps(p[h * p_stride + j]);
+            for (int c = 0; c < NV; c++) acc[h][c] = _mm512_fmadd_ps(pj, v[c], acc[h][c]);
+        }
+    }
+    for (int h = 0; h < HB; h++)
+        for (int c = 0; c < NV; c++) _mm512_storeu_ps(out + h * out_stride + i0 + 16 * c, acc[h][c]);
+}
+
+#define WEIGHTED_SUM_HEADS(hb, nv) switch (hb) { \
+    case 6: weighted_sum_block_avx512(ph, p_stride, 6, V, n, d, i0, nv, oh, out_stride); break; \
+    case 5: weighted_sum_block_avx512(ph, p_stride, 5, V, n, d, i0, nv, oh, out_stride); break; \
+    case 4: weighted_sum_block_avx512(ph, p_stride, 4, V, n, d, i0, nv, oh, out_stride); break; \
+    case 3: weighted_sum_block_avx512(ph, p_stride, 3, V, n, d, i0, nv, oh, out_stride); break; \
+    case 2: weighted_sum_block_avx512(ph, p_stride, 2, V, n, d, i0, nv, oh, out_stride); break; \
+    default: weighted_sum_block_avx512(ph, p_stride, 1, V, n, d, i0, nv, oh, out_stride); break; }
+
+AVX512 void augur_weighted_sum_f16_avx512(const float *p, int64_t p_stride, int heads, const uint16_t *V,
+                                          int64_t n, int64_t d, float *out, int64_t out_stride) {
+    for (int h0 = 0; h0 < heads; h0 += 6) {
+        const float *ph = p + h0 * p_stride;
+        float *oh = out + h0 * out_stride;
+        const int hb = heads - h0 < 6 ? heads - h0 : 6;
+        int64_t i0 = 0;
+        for (; i0 + 64 <= d; i0 += 64) WEIGHTED_SUM_HEADS(hb, 4)
+        for (; i0 + 16 <= d; i0 += 16) WEIGHTED_SUM_HEADS(hb, 1)
+        for (int h = 0; h < hb; h++)  // the last d mod 16 outputs, as the twin
+            for (int64_t i = i0; i < d; i++) {
+                float acc = oh[h * out_stride + i];
+                for (int64_t j = 0; j < n; j++) acc = fmaf(ph[h * p_stride + j], fp16(V[j * d + i]), acc);
+                oh[h * out_stride + i] = acc;
+            }
+    }
+}
+#undef WEIGHTED_SUM_HEADS
+
 static AVX512 void mm_f32_avx512(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                                  const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     for (int64_t r = r0; r < r1; r++)
@@ -490,5 +537,7 @@ float augur_dot_f32_avx512(const float *a, const float *b, int64_t n) { return a
 void augur_axpy_f32_avx512(float a, const float *x, float *y, int64_t n) { augur_axpy_f32_ref(a, x, y, n); }
 float augur_dot_f16_f32_avx512(const uint16_t *a, const float *b, int64_t n) { return augur_dot_f16_f32_ref(a, b, n); }
 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
+void augur_weighted_sum_f16_avx512(const float *p, int64_t ps, int heads, const uint16_t *V, int64_t n, int64_t d,
+                                   float *out, int64_t os) { augur_weighted_sum_f16_ref(p, ps, heads, V, n, d, out, os); }
 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 #endif

@@ -48,6 +48,16 @@ void augur_axpy_f16_f32_ref(float a, const uint16_t *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = fmaf(a, h2f(x[i]), y[i]);
 }
 
+void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
+                                int64_t d, float *out, int64_t out_stride) {
+    for (int h = 0; h < heads; h++)
+        for (int64_t i = 0; i < d; i++) {
+            float acc = out[h * out_stride + i];
+            for (int64_t j = 0; j < n; j++) acc = fmaf(p[h * p_stride + j], h2f(V[j * d + i]), acc);
+            out[h * out_stride + i] = acc;
+        }
+}
+
 void augur_f32_to_f16_row_ref(const float *x, uint16_t *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = f2h(x[i]);
 }

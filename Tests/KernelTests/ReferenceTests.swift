@@ -239,6 +239,34 @@ private func close(_ a: [Float], _ b: [Float]) -> Bool {
         }
     }
 
+    /// Attention's value sum equals one axpy per (position, head) in position order — what it replaces — and
+    /// the scalar twin, bitwise, for group sizes 1–14 (one to three register blocks) and row lengths with tails.
+    @Test(arguments: availableISAs)
+    func weightedSumIsAxpyPerPosition(isa: augur_isa) {
+        let kernels = augur_kernels_for(isa).pointee, ref = augur_kernels_for(AUGUR_ISA_SCALAR).pointee
+        var rng = Rng(29)
+        for (heads, d, n) in [(1, 64, 5), (3, 64, 40), (6, 128, 33), (7, 64, 17), (14, 128, 9), (2, 100, 12), (6, 8, 3),
+                              (5, 7, 4), (6, 128, 0)] {
+            var vh = [UInt16](repeating: 0, count: n * d)
+            ref.f32_to_f16_row(randomActivations(count: n * d, rng: &rng), &vh, Int64(n * d))
+            let p = (0 ..< heads * n).map { _ in rng.unit() }
+            let start = randomActivations(count: heads * (d + 1), rng: &rng)  // out_stride d + 1 > d
+            var viaAxpy = start
+            for j in 0 ..< n {
+                for h in 0 ..< heads {
+                    viaAxpy.withUnsafeMutableBufferPointer { o in
+                        vh.withUnsafeBufferPointer { v in
+                            ref.axpy_f16_f32(p[h * n + j], v.baseAddress! + j * d, o.baseAddress! + h * (d + 1), Int64(d))
+                        }
+                    }
+                }
+            }
+            var got = start
+            kernels.weighted_sum_f16(p, Int64(n), Int32(heads), vh, Int64(n), Int64(d), &got, Int64(d + 1))
+            #expect(bitsEqual(viaAxpy, got), "heads \(heads) d \(d) n \(n)")
+        }
+    }
+
     @Test func dotMatchesDouble() {
         var rng = Rng(3)
         let n = 1000

@@ -117,6 +117,12 @@ typedef struct {
     float (*dot_f16_f32)(const uint16_t *a_f16, const float *b, int64_t n);
     void (*axpy_f16_f32)(float a, const uint16_t *x_f16, float *y, int64_t n);
     void (*f32_to_f16_row)(const float *x, uint16_t *y, int64_t n);
+    /// Attention's value sum for a group of heads: for each head h and element i, in position order
+    /// j = 0…n−1, out_h[i] = fma(p_h[j], f16(V_j[i]), out_h[i]) (p_h = p + h·p_stride, V_j = V + j·d,
+    /// out_h = out + h·out_stride) — exactly one axpy_f16_f32 per (j, h), with each output row kept in
+    /// registers across the positions instead of loaded and stored n times.
+    void (*weighted_sum_f16)(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n, int64_t d,
+                             float *out, int64_t out_stride);
 } augur_kernel_table;
 
 const augur_kernel_table *augur_kernels_for(augur_isa isa);
