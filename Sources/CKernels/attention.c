@@ -12,11 +12,8 @@ void augur_attention_f16(const float *q, int64_t q_stride, int heads, const uint
         k->f32_to_f16_row(q + h * q_stride, qh16 + h * d, d);
         augur_f16_to_f32_row(qh16 + h * d, qh + h * d, d);
     }
-    // Scores, position-major so each key row is read once for all heads of the group.
-    for (int64_t j = 0; j < n; j++) {
-        const uint16_t *key = K + j * d;
-        for (int h = 0; h < heads; h++) scores[h * n + j] = k->dot_f16_f32(key, qh + h * d, d) * scale;
-    }
+    // Scores, position-major so each key row is read (and converted from f16) once for all heads of the group.
+    k->scores_f16(K, n, d, qh, heads, scale, scores);
     // Softmax per head: max, exp and a double-precision sum; probabilities rounded to f16 (ggml converts
     // them to the cache type for the V·P product).
     for (int h = 0; h < heads; h++) {

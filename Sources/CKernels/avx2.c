@@ -69,6 +69,31 @@ AVX2 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t 
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
+// Attention's scores: each key converted once, then dot_f16_f32_avx2's exact order per head.
+AVX2 void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
+                                float *scores) {
+    if (d % 32 != 0 || d > 256) {
+        for (int64_t j = 0; j < n; j++)
+            for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_avx2(K + j * d, q + h * d, d) * scale;
+        return;
+    }
+    __m256 kf[32];
+    for (int64_t j = 0; j < n; j++) {
+        for (int64_t c = 0; c < d / 8; c++) kf[c] = load_f16x8(K + j * d + 8 * c);
+        for (int h = 0; h < heads; h++) {
+            const float *b = q + h * d;
+            __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int64_t i = 0; i < d; i += 32) {
+                acc0 = _mm256_fmadd_ps(kf[i / 8], _mm256_loadu_ps(b + i), acc0);
+                acc1 = _mm256_fmadd_ps(kf[i / 8 + 1], _mm256_loadu_ps(b + i + 8), acc1);
+                acc2 = _mm256_fmadd_ps(kf[i / 8 + 2], _mm256_loadu_ps(b + i + 16), acc2);
+                acc3 = _mm256_fmadd_ps(kf[i / 8 + 3], _mm256_loadu_ps(b + i + 24), acc3);
+            }
+            scores[h * n + j] = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc2), _mm256_add_ps(acc1, acc3))) * scale;
+        }
+    }
+}
+
 // Attention's value sum: HB (≤ 2) heads × NV (≤ 4) vectors of 8 outputs stay in registers over all positions.
 static inline AVX2 __attribute__((always_inline))
 void weighted_sum_block_avx2(const float *p, int64_t p_stride, const int HB, const uint16_t *V, int64_t n,
@@ -471,5 +496,7 @@ void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t n) { 
 void augur_f32_to_f16_row_avx2(const float *x, uint16_t *y, int64_t n) { augur_f32_to_f16_row_ref(x, y, n); }
 void augur_weighted_sum_f16_avx2(const float *p, int64_t ps, int heads, const uint16_t *V, int64_t n, int64_t d,
                                  float *out, int64_t os) { augur_weighted_sum_f16_ref(p, ps, heads, V, n, d, out, os); }
+void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
+                           float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 #endif

@@ -67,6 +67,29 @@ AVX512 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int6
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
+// Attention's scores: each key converted once, then dot_f16_f32_avx512's exact order per head.
+AVX512 void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
+                                    float *scores) {
+    if (d % 32 != 0 || d > 256) {
+        for (int64_t j = 0; j < n; j++)
+            for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_avx512(K + j * d, q + h * d, d) * scale;
+        return;
+    }
+    __m512 kf[16];
+    for (int64_t j = 0; j < n; j++) {
+        for (int64_t c = 0; c < d / 16; c++) kf[c] = load_f16x16(K + j * d + 16 * c);
+        for (int h = 0; h < heads; h++) {
+            const float *b = q + h * d;
+            __m512 z0 = _mm512_setzero_ps(), z1 = z0;
+            for (int64_t i = 0; i < d; i += 32) {
+                z0 = _mm512_fmadd_ps(kf[i / 16], _mm512_loadu_ps(b + i), z0);
+                z1 = _mm512_fmadd_ps(kf[i / 16 + 1], _mm512_loadu_ps(b + i + 16), z1);
+            }
+            scores[h * n + j] = reduce32(z0, z1) * scale;
+        }
+    }
+}
+
 // Attention's value sum: HB (≤ 6) heads × NV (≤ 4) vectors of 16 outputs stay in registers over all positions
 // (24 accumulators, 4 value vectors, a broadcast: 29 of the 32 registers).
 static inline AVX512 __attribute__((always_inline))
@@ -539,5 +562,7 @@ float augur_dot_f16_f32_avx512(const uint16_t *a, const float *b, int64_t n) { r
 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int64_t n) { augur_axpy_f16_f32_ref(a, x, y, n); }
 void augur_weighted_sum_f16_avx512(const float *p, int64_t ps, int heads, const uint16_t *V, int64_t n, int64_t d,
                                    float *out, int64_t os) { augur_weighted_sum_f16_ref(p, ps, heads, V, n, d, out, os); }
+void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
+                             float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 #endif

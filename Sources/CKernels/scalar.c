@@ -48,6 +48,12 @@ void augur_axpy_f16_f32_ref(float a, const uint16_t *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = fmaf(a, h2f(x[i]), y[i]);
 }
 
+void augur_scores_f16_ref(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
+                          float *scores) {
+    for (int64_t j = 0; j < n; j++)
+        for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_ref(K + j * d, q + h * d, d) * scale;
+}
+
 void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
                                 int64_t d, float *out, int64_t out_stride) {
     for (int h = 0; h < heads; h++)

@@ -267,6 +267,30 @@ private func close(_ a: [Float], _ b: [Float]) -> Bool {
         }
     }
 
+    /// Attention's scores equal one dot_f16_f32 per (position, head) times the scale, bitwise, at every ISA
+    /// (head sizes on the fast path — multiples of 32 up to 256 — and off it).
+    @Test(arguments: availableISAs)
+    func scoresAreOneDotPerPosition(isa: augur_isa) {
+        let kernels = augur_kernels_for(isa).pointee
+        var rng = Rng(31)
+        for (heads, d, n) in [(6, 128, 37), (7, 64, 20), (3, 64, 1), (2, 256, 9), (2, 100, 5), (2, 288, 3), (1, 32, 0)] {
+            var kh = [UInt16](repeating: 0, count: n * d)
+            kernels.f32_to_f16_row(randomActivations(count: n * d, rng: &rng), &kh, Int64(n * d))
+            let q = randomActivations(count: heads * d, rng: &rng)
+            var want = [Float](repeating: 0, count: heads * n)
+            for j in 0 ..< n {
+                for h in 0 ..< heads {
+                    want[h * n + j] = kh.withUnsafeBufferPointer { k in
+                        q.withUnsafeBufferPointer { qp in kernels.dot_f16_f32(k.baseAddress! + j * d, qp.baseAddress! + h * d, Int64(d)) }
+                    } * 0.125
+                }
+            }
+            var got = [Float](repeating: .nan, count: heads * n)
+            kernels.scores_f16(kh, Int64(n), Int64(d), q, Int32(heads), 0.125, &got)
+            #expect(bitsEqual(want, got), "heads \(heads) d \(d) n \(n)")
+        }
+    }
+
     @Test func dotMatchesDouble() {
         var rng = Rng(3)
         let n = 1000

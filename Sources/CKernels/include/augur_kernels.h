@@ -123,6 +123,9 @@ typedef struct {
     /// registers across the positions instead of loaded and stored n times.
     void (*weighted_sum_f16)(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n, int64_t d,
                              float *out, int64_t out_stride);
+    /// Attention's scores for a group of heads: scores[h·n + j] = dot_f16_f32(K_j, q_h, d) · scale
+    /// (K_j = K + j·d, q_h = q + h·d) — bitwise that dot, with each key converted from f16 once for all heads.
+    void (*scores_f16)(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale, float *scores);
 } augur_kernel_table;
 
 const augur_kernel_table *augur_kernels_for(augur_isa isa);
