@@ -483,7 +483,7 @@ static AVX2 void mm_f16_avx2(const void *W, size_t row_bytes, int64_t r0, int64_
 const matmul_set augur_mm_avx2 = {
     .f32 = mm_f32_avx2, .f16 = mm_f16_avx2, .q4_0 = mm_q4_0_avx2, .q4_1 = mm_q4_1_avx2,
     .q5_0 = mm_q5_0_avx2, .q8_0 = mm_q8_0_avx2, .q4_K = mm_q4_K_avx2, .q5_K = mm_q5_K_avx2,
-    .q6_K = mm_q6_K_avx2,
+    .q6_K = mm_q6_K_avx2, .q4_K_x8 = mm_q4_K_x8_avx2, .q6_K_x8 = mm_q6_K_x8_avx2,
 };
 
 #else // not x86: the twins stand in for every AVX2 entry point.

@@ -550,6 +550,7 @@ FEW_TOKENS_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, q6_K_vnni_dec, d
 const matmul_set augur_mm_vnni = {
     .q4_0 = mm_q4_0_vnni, .q4_1 = mm_q4_1_vnni, .q5_0 = mm_q5_0_vnni, .q8_0 = mm_q8_0_vnni,
     .q4_K = mm_q4_K_vnni, .q5_K = mm_q5_K_vnni, .q6_K = mm_q6_K_vnni,
+    .q4_K_x8 = mm_q4_K_x8_vnni, .q6_K_x8 = mm_q6_K_x8_vnni,
 };
 
 #else // not x86

@@ -79,7 +79,7 @@ int augur_vec_dot_type(int type) {
     case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q8_0: return AUGUR_TYPE_Q8_0;
     case AUGUR_TYPE_Q4_1: case AUGUR_TYPE_Q5_1: return AUGUR_TYPE_Q8_1;
     case AUGUR_TYPE_Q2_K: case AUGUR_TYPE_Q3_K: case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q5_K:
-    case AUGUR_TYPE_Q6_K: return AUGUR_TYPE_Q8_K;
+    case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q4_K_X8: case AUGUR_TYPE_Q6_K_X8: return AUGUR_TYPE_Q8_K;
     default: return -1;
     }
 }
@@ -95,6 +95,8 @@ static matmul_fn pick(const matmul_set *s, int type) {
     case AUGUR_TYPE_Q4_K: return s->q4_K;
     case AUGUR_TYPE_Q5_K: return s->q5_K;
     case AUGUR_TYPE_Q6_K: return s->q6_K;
+    case AUGUR_TYPE_Q4_K_X8: return s->q4_K_x8;
+    case AUGUR_TYPE_Q6_K_X8: return s->q6_K_x8;
     default: return NULL;
     }
 }

@@ -29,6 +29,19 @@ typedef struct { half d; half dmin; uint8_t scales[12]; uint8_t qh[QK_K / 8]; ui
 typedef struct { uint8_t ql[QK_K / 2]; uint8_t qh[QK_K / 4]; int8_t scales[QK_K / 16]; half d; } block_q6_K; // 210
 typedef struct { float d; int8_t qs[QK_K]; int16_t bsums[QK_K / 16]; } block_q8_K; // 292
 
+// Repacked super-block of 8 rows (augur_repack_x8): row i's block of the original type, interleaved.
+//   Q4_K: qs[h][g][4i + e] = qs[32h + 4g + e] (h < 4, g < 8, e < 4); scales[c][i] = scales[c]; d, dmin[i].
+//   Q6_K: q[h][g][m][4i + e] = ql[64h + 32m + 4g + e] for m < 2, qh[32h + 4g + e] for m = 2 (h < 2, g < 8): in
+//         the order the kernels read them; scales[s][i] = scales[s]; d[i].
+typedef struct { half d[8]; half dmin[8]; uint8_t scales[12][8]; uint8_t qs[4][8][32]; } block_q4_Kx8; // 1152
+typedef struct { uint8_t q[2][8][3][32]; int8_t scales[16][8]; half d[8]; } block_q6_Kx8; // 1680
+_Static_assert(sizeof(block_q4_Kx8) == 8 * 144, "q4_Kx8");
+_Static_assert(sizeof(block_q6_Kx8) == 8 * 210, "q6_Kx8");
+
+/// Row i (0…7) of a repacked super-block back in its original layout.
+void augur_unrepack_q4_K(const block_q4_Kx8 *x, int i, block_q4_K *out);
+void augur_unrepack_q6_K(const block_q6_Kx8 *x, int i, block_q6_K *out);
+
 _Static_assert(sizeof(block_q4_0) == 18, "q4_0");
 _Static_assert(sizeof(block_q4_1) == 20, "q4_1");
 _Static_assert(sizeof(block_q5_0) == 22, "q5_0");
@@ -101,7 +114,7 @@ typedef void (*matmul_fn)(const void *W, size_t row_bytes, int64_t r0, int64_t r
 // One function per weight type and ISA; NULL where a level has no own version (the dispatcher
 // then falls back to the next lower level).
 typedef struct {
-    matmul_fn f32, f16, q4_0, q4_1, q5_0, q8_0, q4_K, q5_K, q6_K;
+    matmul_fn f32, f16, q4_0, q4_1, q5_0, q8_0, q4_K, q5_K, q6_K, q4_K_x8, q6_K_x8;
 } matmul_set;
 
 extern const matmul_set augur_mm_scalar, augur_mm_avx2, augur_mm_avx512, augur_mm_vnni;

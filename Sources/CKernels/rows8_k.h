@@ -5,7 +5,14 @@
 //                          vpmaddubsw + vpmaddwd with ones: exact, |pair| ≤ 2·63·127 < 2^15)
 //   ROWS8_DOT2(acc, a, b)  acc + per int32 lane the sum of 2 s16 × s16 products (vpdpwssd / vpmaddwd)
 //   ROWS8_Q4_K_FALLBACK, ROWS8_Q6_K_FALLBACK  the tile kernels (for the last rows when not a multiple of 8)
-// Defines R8(mm_q4_K_rows8) and R8(mm_q6_K_rows8). Bitwise the scalar twins' results.
+// Defines R8(mm_q4_K_rows8), R8(mm_q6_K_rows8) and, for repacked rows, R8(mm_q4_K_x8), R8(mm_q6_K_x8). Bitwise the
+// scalar twins' results.
+// Repacked rows (block_q4_Kx8 / block_q6_Kx8, augur_repack_x8) need no transposes and stream sequentially; up to
+// ROWS8_X8_FUSED_MAX_TOKENS tokens their quants are unpacked in registers per ROWS8_X8_FUSED_CHUNK tokens as they
+// are dotted (x8_*_fused), beyond that into D once per super-block like the original layout. Compute per
+// (super-block, token) alone (one thread, rows in L2, 2026-11-27): Q4_K 5 tokens 13.5 vs 8.5 GB/s of weights for
+// the original layout's 8-row kernel; Q6_K (chunks of 4) 2–4 tokens 21 / 17 / 16 vs 17 / 13 / 11 for the tiles
+// (chunks of 2 re-unpack too often: 13 / 10 / 8).
 // 8 rows at a time (prefill, verification): vector lanes are rows, so nothing is reduced across
 // lanes. A super-block of 8 rows is unpacked once — nibbles transposed so that one vector holds the same
 // 4 quants of each row — and dotted with every token of the group: vpdpbusd against the token's 4
@@ -28,6 +35,19 @@
 // from it on, each row's next super-block (two threads, 2026-11-27: group prefetch 16-token passes measured
 // mixed, 4.35–5.8 vs 4.3–4.9 ms; 5 tokens 2.1–2.8 vs 2.9–4.2).
 #define ROWS8_GROUP_PREFETCH_BELOW 16
+// Repacked rows stream sequentially: cache lines fetched per super-block, ROWS8_X8_PREFETCH super-blocks ahead.
+#ifndef ROWS8_X8_FUSED_MAX_TOKENS
+#define ROWS8_X8_FUSED_MAX_TOKENS 8 // up to this many tokens, repacked quants are unpacked in registers per 4 tokens
+#endif
+#ifndef ROWS8_X8_FUSED_CHUNK
+#define ROWS8_X8_FUSED_CHUNK 4
+#endif
+#ifndef ROWS8_X8_PREFETCH_MIN_TOKENS
+#define ROWS8_X8_PREFETCH_MIN_TOKENS 2
+#endif
+#ifndef ROWS8_X8_PREFETCH
+#define ROWS8_X8_PREFETCH 2
+#endif
 
 // 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
 static inline ROWS8_ATTR void R8(transpose8_epi32)(const __m256i in[8], __m256i out[8]) {
@@ -102,6 +122,34 @@ static inline ROWS8_ATTR void R8(decode_rows8_q4_K)(const uint8_t *W, size_t row
     D->dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)mh));
 }
 
+// The same from a repacked super-block (block_q4_Kx8): the quants are already lanes = rows, so no transposes;
+// the 12 scale bytes of the eight rows unpack lane-wise as scale_min_k4 does per row.
+static inline ROWS8_ATTR void R8(decode_x8_q4_K_scales)(const block_q4_Kx8 *x, R8(rows8_q4_K) *D) {
+    const __m256i six = _mm256_set1_epi32(63), four = _mm256_set1_epi32(15);
+    __m256i B[12], m[8];
+    for (int c = 0; c < 12; c++) B[c] = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)x->scales[c]));
+    for (int j = 0; j < 4; j++) {
+        D->s[j] = _mm256_and_si256(B[j], six);
+        m[j] = _mm256_and_si256(B[j + 4], six);
+        D->s[j + 4] = _mm256_or_si256(_mm256_and_si256(B[j + 8], four), _mm256_slli_epi32(_mm256_srli_epi32(B[j], 6), 4));
+        m[j + 4] = _mm256_or_si256(_mm256_srli_epi32(B[j + 8], 4), _mm256_slli_epi32(_mm256_srli_epi32(B[j + 4], 6), 4));
+    }
+    for (int p = 0; p < 4; p++) D->mp[p] = _mm256_or_si256(m[2 * p], _mm256_slli_epi32(m[2 * p + 1], 16));
+    D->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x->d));
+    D->dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x->dmin));
+}
+
+static inline ROWS8_ATTR void R8(decode_x8_q4_K)(const block_q4_Kx8 *x, R8(rows8_q4_K) *D) {
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    for (int h = 0; h < 4; h++)
+        for (int g = 0; g < 8; g++) {
+            const __m256i qv = _mm256_loadu_si256((const __m256i *)x->qs[h][g]);
+            D->q[2 * h][g] = _mm256_and_si256(qv, low);
+            D->q[2 * h + 1][g] = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
+        }
+    R8(decode_x8_q4_K_scales)(x, D);
+}
+
 // The tokens' side of a group: scale d per (token, super-block) and the 8 sub-block sums of bsums as
 // int16, two per int32 (pair p = sub-blocks 2p, 2p + 1), per (token, super-block).
 #ifndef ROWS8_PREFETCH
@@ -141,16 +189,50 @@ void R8(rows8_q4_K_tokens)(const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t
     }
 }
 
-static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
-    const int64_t nb = k / QK_K;
-    if (ntok < ROWS8_Q4_K_MIN_TOKENS) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
-    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
-    if (r8 < r1) ROWS8_Q4_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
-    if (r8 == r0) return;
-    int G = (int)(ROWS8_TABLE / (nb > 0 ? nb : 1));
+// Few tokens on repacked rows: the quants unpacked in registers as they are dotted (no unpacked block stored
+// and reloaded), NT ≤ 4 tokens; D holds only the scales. The same integer sums and float updates as
+// rows8_q4_K_tokens.
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t xq_stride,
+                       int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    __m256i isum[4], isumm[4];
+    for (int t = 0; t < NT; t++) isum[t] = isumm[t] = _mm256_setzero_si256();
+    for (int h = 0; h < 4; h++) {
+        __m256i a0[4], a1[4];
+        for (int t = 0; t < NT; t++) a0[t] = a1[t] = _mm256_setzero_si256();
+        for (int g = 0; g < 8; g++) {
+            const __m256i qv = _mm256_loadu_si256((const __m256i *)xb->qs[h][g]);
+            const __m256i q0 = _mm256_and_si256(qv, low), q1 = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
+            for (int t = 0; t < NT; t++) {
+                const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                int32_t v0, v1;
+                memcpy(&v0, x->qs + 64 * h + 4 * g, 4);
+                memcpy(&v1, x->qs + 64 * h + 32 + 4 * g, 4);
+                a0[t] = ROWS8_DOT4(a0[t], q0, _mm256_set1_epi32(v0));
+                a1[t] = ROWS8_DOT4(a1[t], q1, _mm256_set1_epi32(v1));
+            }
+        }
+        for (int t = 0; t < NT; t++)
+            isum[t] = _mm256_add_epi32(isum[t], _mm256_add_epi32(_mm256_mullo_epi32(a0[t], D->s[2 * h]),
+                                                                 _mm256_mullo_epi32(a1[t], D->s[2 * h + 1])));
+    }
+    for (int t = 0; t < NT; t++) {
+        const int64_t e = (int64_t)(t0 + t) * nb + b;
+        for (int p = 0; p < 4; p++) isumm[t] = ROWS8_DOT2(isumm[t], D->mp[p], _mm256_set1_epi32(T->pairs[e][p]));
+        const __m256 xd = _mm256_set1_ps(T->xd[e]);
+        const __m256 s1 = _mm256_mul_ps(_mm256_mul_ps(D->d, xd), _mm256_cvtepi32_ps(isum[t]));
+        const __m256 s2 = _mm256_mul_ps(_mm256_mul_ps(D->dmin, xd), _mm256_cvtepi32_ps(isumm[t]));
+        sums[t0 + t] = _mm256_add_ps(sums[t0 + t], _mm256_sub_ps(s1, s2));
+    }
+}
+
+// Rows [r0, r8) (a multiple of 8 rows), original layout or repacked (x8), nb ≤ ROWS8_TABLE.
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r0, int64_t r8, int64_t nb, const void *xq,
+                      size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    int G = (int)(ROWS8_TABLE / nb);
     if (G > 64) G = 64;
-    if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
     R8(rows8_tokens_table) T;
     __m256 sums[64];
     const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
@@ -170,8 +252,30 @@ static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q4_K) D;
-                if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
-                R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
+                if (x8) {
+                    const block_q4_Kx8 *xb = (const block_q4_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
+                    if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
+                    if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
+                        R8(decode_x8_q4_K_scales)(xb, &D);
+                        int t0 = 0;
+                        for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
+                            R8(x8_q4_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
+                                            ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
+                        const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
+                        switch (ng - t0) {
+                        case 3: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
+                        case 2: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
+                        case 1: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
+                        default: break;
+                        }
+                        continue;
+                    }
+                    R8(decode_x8_q4_K)(xb, &D);
+                } else {
+                    if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
+                    R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
+                }
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)
                     R8(rows8_q4_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
@@ -186,6 +290,28 @@ static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
         }
     }
+}
+
+static ROWS8_ATTR void R8(mm_q4_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    if (ntok < ROWS8_Q4_K_MIN_TOKENS) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
+    if (r8 < r1) ROWS8_Q4_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
+    if (r8 == r0) return;
+    if (nb < 1 || nb > ROWS8_TABLE) { ROWS8_Q4_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
+    R8(rows8_q4_K_run)(0, W, row_bytes, r0, r8, nb, xq, xq_stride, ntok, out, ldo);
+}
+
+// Repacked rows, any number of tokens: the 8-row kernel for decode too, as the rows are interleaved (r0, r1
+// should be multiples of 8; other rows take the scalar twin).
+static ROWS8_ATTR void R8(mm_q4_K_x8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                 size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const int64_t r8 = r0 % 8 ? r0 : r0 + (r1 - r0) / 8 * 8; // rows outside whole groups: the twin
+    if (nb < 1 || nb > ROWS8_TABLE) { augur_mm_scalar.q4_K_x8(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    if (r8 < r1) augur_mm_scalar.q4_K_x8(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo);
+    if (r8 > r0) R8(rows8_q4_K_run)(1, W, row_bytes, r0, r8, nb, xq, xq_stride, ntok, out, ldo);
 }
 
 // Q6_K, 8 rows: u = q + 32 (0..63) per sub-block as for Q4_K's nibbles; each sub-block has two scale
@@ -229,6 +355,33 @@ static inline ROWS8_ATTR void R8(decode_rows8_q6_K)(const uint8_t *W, size_t row
     D->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)dh));
 }
 
+static inline ROWS8_ATTR void R8(decode_x8_q6_K_scales)(const block_q6_Kx8 *x, R8(rows8_q6_K) *D) {
+    for (int c = 0; c < 16; c++) D->s[c] = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)x->scales[c]));
+    const __m256i mask = _mm256_set1_epi32(0xFFFF);
+    for (int p = 0; p < 8; p++)
+        D->sp[p] = _mm256_or_si256(_mm256_and_si256(D->s[2 * p], mask), _mm256_slli_epi32(D->s[2 * p + 1], 16));
+    D->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x->d));
+}
+
+// The same from a repacked super-block (block_q6_Kx8): unpack_q6_K_half's bit operations, lane-wise.
+static inline ROWS8_ATTR void R8(decode_x8_q6_K)(const block_q6_Kx8 *x, R8(rows8_q6_K) *D) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    for (int h = 0; h < 2; h++)
+        for (int g = 0; g < 8; g++) {
+            const __m256i ql0 = _mm256_loadu_si256((const __m256i *)x->q[h][g][0]);
+            const __m256i ql1 = _mm256_loadu_si256((const __m256i *)x->q[h][g][1]);
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)x->q[h][g][2]);
+            D->u[4 * h][g] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+            D->u[4 * h + 1][g] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+            D->u[4 * h + 2][g] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+            D->u[4 * h + 3][g] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+        }
+    R8(decode_x8_q6_K_scales)(x, D);
+}
+
 static inline ROWS8_ATTR __attribute__((always_inline))
 void R8(rows8_q6_K_tokens)(const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t xq_stride, int64_t b, int64_t nb,
                        const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
@@ -263,16 +416,63 @@ void R8(rows8_q6_K_tokens)(const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t
     }
 }
 
-static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
-                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
-    const int64_t nb = k / QK_K;
-    if (ntok < ROWS8_Q6_K_MIN_TOKENS(nb)) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
-    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
-    if (r8 < r1) ROWS8_Q6_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
-    if (r8 == r0) return;
-    int G = (int)(ROWS8_TABLE / (nb > 0 ? nb : 1));
+// Few tokens on repacked rows, as x8_q4_K_fused: the same integer sums and float update as rows8_q6_K_tokens.
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(x8_q6_K_fused)(const block_q6_Kx8 *xb, const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t xq_stride,
+                       int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
+    const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
+    __m256i isum[4];
+    for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
+    for (int h = 0; h < 2; h++)
+        for (int half = 0; half < 2; half++) {
+            __m256i a[4][4]; // [sub-block 4h + m][token]
+            for (int m = 0; m < 4; m++)
+                for (int t = 0; t < NT; t++) a[m][t] = _mm256_setzero_si256();
+            for (int g = 4 * half; g < 4 * half + 4; g++) {
+                const __m256i ql0 = _mm256_loadu_si256((const __m256i *)xb->q[h][g][0]);
+                const __m256i ql1 = _mm256_loadu_si256((const __m256i *)xb->q[h][g][1]);
+                const __m256i qh = _mm256_loadu_si256((const __m256i *)xb->q[h][g][2]);
+                __m256i u[4];
+                u[0] = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+                u[1] = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                       _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+                u[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                       _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+                u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                       _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+                for (int t = 0; t < NT; t++) {
+                    const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                    for (int m = 0; m < 4; m++) {
+                        int32_t xv;
+                        memcpy(&xv, x->qs + 32 * (4 * h + m) + 4 * g, 4);
+                        a[m][t] = ROWS8_DOT4(a[m][t], u[m], _mm256_set1_epi32(xv));
+                    }
+                }
+            }
+            for (int m = 0; m < 4; m++)
+                for (int t = 0; t < NT; t++)
+                    isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(a[m][t], D->s[2 * (4 * h + m) + half]));
+        }
+    for (int t = 0; t < NT; t++) {
+        const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+        __m256i corr = _mm256_setzero_si256();
+        for (int p = 0; p < 8; p++) {
+            int32_t pair;
+            memcpy(&pair, x->bsums + 2 * p, 4);
+            corr = ROWS8_DOT2(corr, D->sp[p], _mm256_set1_epi32(pair));
+        }
+        const __m256i is = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(corr, 5));
+        const __m256 xd = _mm256_set1_ps(T->xd[(int64_t)(t0 + t) * nb + b]);
+        sums[t0 + t] = _mm256_add_ps(sums[t0 + t], _mm256_mul_ps(_mm256_mul_ps(D->d, xd), _mm256_cvtepi32_ps(is)));
+    }
+}
+
+// Rows [r0, r8) (a multiple of 8 rows), original layout or repacked (x8), nb ≤ ROWS8_TABLE.
+static inline ROWS8_ATTR __attribute__((always_inline))
+void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r0, int64_t r8, int64_t nb, const void *xq,
+                      size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    int G = (int)(ROWS8_TABLE / nb);
     if (G > 64) G = 64;
-    if (G < 1 || nb > ROWS8_TABLE) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
     R8(rows8_tokens_table) T;
     __m256 sums[64];
     const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
@@ -287,8 +487,30 @@ static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
                 R8(rows8_q6_K) D;
-                if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
-                R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
+                if (x8) {
+                    const block_q6_Kx8 *xb = (const block_q6_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
+                    if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
+                    if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
+                        R8(decode_x8_q6_K_scales)(xb, &D);
+                        int t0 = 0;
+                        for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
+                            R8(x8_q6_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
+                                            ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
+                        const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
+                        switch (ng - t0) {
+                        case 3: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
+                        case 2: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
+                        case 1: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
+                        default: break;
+                        }
+                        continue;
+                    }
+                    R8(decode_x8_q6_K)(xb, &D);
+                } else {
+                    if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
+                    R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
+                }
                 int t0 = 0;
                 for (; t0 + 4 <= ng; t0 += 4)
                     R8(rows8_q6_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
@@ -303,6 +525,28 @@ static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_
             for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
         }
     }
+}
+
+static ROWS8_ATTR void R8(mm_q6_K_rows8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                    size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    if (ntok < ROWS8_Q6_K_MIN_TOKENS(nb)) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    const int64_t r8 = r0 + (r1 - r0) / 8 * 8;
+    if (r8 < r1) ROWS8_Q6_K_FALLBACK(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo); // the last < 8 rows
+    if (r8 == r0) return;
+    if (nb < 1 || nb > ROWS8_TABLE) { ROWS8_Q6_K_FALLBACK(W, row_bytes, r0, r8, k, xq, xq_stride, ntok, out, ldo); return; }
+    R8(rows8_q6_K_run)(0, W, row_bytes, r0, r8, nb, xq, xq_stride, ntok, out, ldo);
+}
+
+// Repacked rows, any number of tokens: the 8-row kernel for decode too, as the rows are interleaved (r0, r1
+// should be multiples of 8; other rows take the scalar twin).
+static ROWS8_ATTR void R8(mm_q6_K_x8)(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                                 size_t xq_stride, int ntok, float *out, int64_t ldo) {
+    const int64_t nb = k / QK_K;
+    const int64_t r8 = r0 % 8 ? r0 : r0 + (r1 - r0) / 8 * 8; // rows outside whole groups: the twin
+    if (nb < 1 || nb > ROWS8_TABLE) { augur_mm_scalar.q6_K_x8(W, row_bytes, r0, r1, k, xq, xq_stride, ntok, out, ldo); return; }
+    if (r8 < r1) augur_mm_scalar.q6_K_x8(W, row_bytes, r8, r1, k, xq, xq_stride, ntok, out, ldo);
+    if (r8 > r0) R8(rows8_q6_K_run)(1, W, row_bytes, r0, r8, nb, xq, xq_stride, ntok, out, ldo);
 }
 
 

@@ -255,9 +255,9 @@ static size_t block_bytes(int type) {
     case AUGUR_TYPE_Q5_1: return sizeof(block_q5_1);
     case AUGUR_TYPE_Q8_0: return sizeof(block_q8_0);
     case AUGUR_TYPE_Q8_1: return sizeof(block_q8_1);
-    case AUGUR_TYPE_Q4_K: return sizeof(block_q4_K);
+    case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q4_K_X8: return sizeof(block_q4_K); // repacked: bytes per row
     case AUGUR_TYPE_Q5_K: return sizeof(block_q5_K);
-    case AUGUR_TYPE_Q6_K: return sizeof(block_q6_K);
+    case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q6_K_X8: return sizeof(block_q6_K);
     case AUGUR_TYPE_Q8_K: return sizeof(block_q8_K);
     case AUGUR_TYPE_F32: return 4;
     case AUGUR_TYPE_F16: case AUGUR_TYPE_BF16: return 2;
@@ -270,7 +270,8 @@ int64_t augur_block_size(int type) {
     case AUGUR_TYPE_F32: case AUGUR_TYPE_F16: case AUGUR_TYPE_BF16: return 1;
     case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q4_1: case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q5_1:
     case AUGUR_TYPE_Q8_0: case AUGUR_TYPE_Q8_1: return QK;
-    case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q5_K: case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q8_K: return QK_K;
+    case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q5_K: case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q8_K:
+    case AUGUR_TYPE_Q4_K_X8: case AUGUR_TYPE_Q6_K_X8: return QK_K;
     default: return 0;
     }
 }
@@ -281,7 +282,8 @@ size_t augur_row_bytes(int type, int64_t n) {
 }
 
 int augur_type_dequantizable(int type) {
-    return type != AUGUR_TYPE_Q2_K && type != AUGUR_TYPE_Q3_K && augur_block_size(type) != 0;
+    return type != AUGUR_TYPE_Q2_K && type != AUGUR_TYPE_Q3_K && type != AUGUR_TYPE_Q4_K_X8 &&
+           type != AUGUR_TYPE_Q6_K_X8 && augur_block_size(type) != 0;
 }
 
 void augur_dequantize_row(int type, const void *src, float *dst, int64_t n) {
@@ -418,8 +420,13 @@ static void mm_q45_K_ref(int type, const void *W, size_t row_bytes, int64_t r0, 
             for (int64_t b = 0; b < nb; b++) {
                 int q[QK_K], sc[8], mn[8];
                 float dw, dminw;
-                if (type == AUGUR_TYPE_Q4_K) {
+                if (type == AUGUR_TYPE_Q4_K || type == AUGUR_TYPE_Q4_K_X8) {
+                    block_q4_K unpacked;
                     const block_q4_K *w = (const block_q4_K *)ROW(W, row_bytes, r) + b;
+                    if (type == AUGUR_TYPE_Q4_K_X8) { // row r's block, out of its group's interleave
+                        augur_unrepack_q4_K((const block_q4_Kx8 *)ROW(W, row_bytes, r & ~(int64_t)7) + b, (int)(r & 7), &unpacked);
+                        w = &unpacked;
+                    }
                     decode_q4_K(w, q, sc, mn); dw = h2f(w->d); dminw = h2f(w->dmin);
                 } else {
                     const block_q5_K *w = (const block_q5_K *)ROW(W, row_bytes, r) + b;
@@ -449,15 +456,20 @@ static void mm_q5_K_ref(const void *W, size_t rb, int64_t r0, int64_t r1, int64_
     mm_q45_K_ref(AUGUR_TYPE_Q5_K, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
 }
 
-static void mm_q6_K_ref(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
-                        const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
+static void mm_q6_K_any_ref(int x8, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
+                            const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK_K;
     for (int64_t r = r0; r < r1; r++) {
         for (int t = 0; t < ntok; t++) {
             const block_q8_K *x = TOK(xq, xq_stride, t);
             float sum = 0;
             for (int64_t b = 0; b < nb; b++) {
+                block_q6_K unpacked;
                 const block_q6_K *w = (const block_q6_K *)ROW(W, row_bytes, r) + b;
+                if (x8) { // row r's block, out of its group's interleave
+                    augur_unrepack_q6_K((const block_q6_Kx8 *)ROW(W, row_bytes, r & ~(int64_t)7) + b, (int)(r & 7), &unpacked);
+                    w = &unpacked;
+                }
                 int q[QK_K], sc[16];
                 decode_q6_K(w, q, sc);
                 int32_t isum = 0;
@@ -471,6 +483,22 @@ static void mm_q6_K_ref(const void *W, size_t row_bytes, int64_t r0, int64_t r1,
             out[(int64_t)t * ldo + r] = sum;
         }
     }
+}
+
+static void mm_q6_K_ref(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                        size_t xs, int ntok, float *out, int64_t ldo) {
+    mm_q6_K_any_ref(0, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+}
+
+// The repacked twins: each block un-repacked, then the original twin's arithmetic.
+static void mm_q4_K_x8_ref(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                           size_t xs, int ntok, float *out, int64_t ldo) {
+    mm_q45_K_ref(AUGUR_TYPE_Q4_K_X8, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
+}
+
+static void mm_q6_K_x8_ref(const void *W, size_t rb, int64_t r0, int64_t r1, int64_t k, const void *xq,
+                           size_t xs, int ntok, float *out, int64_t ldo) {
+    mm_q6_K_any_ref(1, W, rb, r0, r1, k, xq, xs, ntok, out, ldo);
 }
 
 static void mm_f32_ref(const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
@@ -490,5 +518,5 @@ static void mm_f16_ref(const void *W, size_t row_bytes, int64_t r0, int64_t r1, 
 const matmul_set augur_mm_scalar = {
     .f32 = mm_f32_ref, .f16 = mm_f16_ref, .q4_0 = mm_q4_0_ref, .q4_1 = mm_q4_1_ref,
     .q5_0 = mm_q5_0_ref, .q8_0 = mm_q8_0_ref, .q4_K = mm_q4_K_ref, .q5_K = mm_q5_K_ref,
-    .q6_K = mm_q6_K_ref,
+    .q6_K = mm_q6_K_ref, .q4_K_x8 = mm_q4_K_x8_ref, .q6_K_x8 = mm_q6_K_x8_ref,
 };

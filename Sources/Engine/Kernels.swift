@@ -30,13 +30,14 @@ enum Kernels {
     @inline(__always)
     static func matmul(_ w: WeightMatrix, rows: Range<Int>, xq: UnsafeRawPointer, xqStride: Int,
                        tokenCount: Int, out: UnsafeMutablePointer<Float>, ldo: Int) {
-        augur_matmul(Int32(w.type.rawValue), w.data, w.rowBytes, Int64(rows.lowerBound), Int64(rows.upperBound),
+        augur_matmul(w.kernelType, w.data, w.rowBytes, Int64(rows.lowerBound), Int64(rows.upperBound),
                      Int64(w.columns), xq, xqStride, Int32(tokenCount), out, Int64(ldo))
     }
 
     /// Dequantizes row `r` of `w` to floats.
     @inline(__always)
     static func dequantizeRow(_ w: WeightMatrix, row r: Int, into y: UnsafeMutablePointer<Float>) {
+        precondition(w.kernelType == Int32(w.type.rawValue), "\(w.name) is repacked: its rows are interleaved")
         augur_dequantize_row(Int32(w.type.rawValue), w.row(r), y, Int64(w.columns))
     }
 

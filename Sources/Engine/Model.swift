@@ -6,6 +6,8 @@ import GGUF
 protocol DecoderArchitecture: Sendable {
     /// Evaluates layer `index` for the pass's batch: reads and updates the residual stream `pass.x`.
     func layer(_ index: Int, _ pass: ForwardPass)
+    /// Every weight matrix of the layers.
+    var weightMatrices: [WeightMatrix] { get }
 }
 
 /// Which positions of a forward pass get logits.
@@ -53,33 +55,44 @@ public final class Model: @unchecked Sendable {
     public static let supportedArchitectures = ["qwen2", "llama"]
 
     /// Loads the model in the GGUF file at `path`.
-    public convenience init(path: String, threads: Int = 2) throws {
-        try self.init(file: GGUFFile(path: path), threads: threads)
+    public convenience init(path: String, threads: Int = 2, repackWeights: Bool = WeightMatrix.repackingEnabled) throws {
+        try self.init(file: GGUFFile(path: path), threads: threads, repackWeights: repackWeights)
     }
 
-    public init(file: GGUFFile, threads: Int = 2) throws(EngineError) {
+    /// `repackWeights`: Q4_K / Q6_K matrices are repacked eight rows at a time for the 8-row kernels (same
+    /// results, faster; see `WeightMatrix.repacked()`); false keeps every matrix in the file's layout.
+    public init(file: GGUFFile, threads: Int = 2, repackWeights: Bool = WeightMatrix.repackingEnabled) throws(EngineError) {
         let config = try ModelConfig(file: file)
         self.file = file
         self.config = config
         tokenEmbedding = try WeightMatrix(file: file, name: "token_embd.weight", columns: config.embeddingLength)
         outputNorm = try loadVector(file, "output_norm.weight", length: config.embeddingLength)
         if file.tensor(named: "output.weight") != nil {
-            output = try WeightMatrix(file: file, name: "output.weight", columns: config.embeddingLength,
-                                      rows: config.vocabularySize)
+            output = try WeightMatrix.forMatmul(file: file, name: "output.weight", columns: config.embeddingLength,
+                                                rows: config.vocabularySize, repack: repackWeights)
         } else {
-            output = tokenEmbedding
+            // Tied: the output projection multiplies with a repacked copy, the embedding looks rows up in the
+            // mapping (its pages, read for the copy, are released; lookups fault the few rows they need).
+            output = repackWeights ? tokenEmbedding.repacked() : tokenEmbedding
+            if output.kernelType != tokenEmbedding.kernelType { tokenEmbedding.releaseMappedPages() }
         }
         switch config.architecture {
-        case "qwen2": architecture = try Qwen2(file: file, config: config)
-        case "llama": architecture = try Llama(file: file, config: config)
+        case "qwen2": architecture = try Qwen2(file: file, config: config, repack: repackWeights)
+        case "llama": architecture = try Llama(file: file, config: config, repack: repackWeights)
         default: throw .unsupportedArchitecture(config.architecture)
         }
         pool = ThreadPool(threadCount: threads)
         workspace = Workspace(config: config, threadCount: pool.threadCount)
     }
 
+    /// Bytes of weights held repacked for the 8-row kernels (0 when loaded with `repackWeights: false` or when no
+    /// matrix is Q4_K / Q6_K with a multiple of 8 rows).
+    public var repackedBytes: Int {
+        (architecture.weightMatrices + [output]).filter(\.isRepacked).reduce(0) { $0 + $1.rows * $1.rowBytes }
+    }
+
     /// Whether the output projection shares the token embedding matrix.
-    public var tiedOutput: Bool { output.data == tokenEmbedding.data }
+    public var tiedOutput: Bool { output.name == tokenEmbedding.name }
 
     /// Largest number of tokens evaluated in one internal pass: longer inputs are split into chunks of this
     /// size (which changes no result — every op is batch invariant), bounding the scratch memory.

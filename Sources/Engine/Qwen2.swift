@@ -21,23 +21,25 @@ struct Qwen2: DecoderArchitecture {
 
     let layers: [Layer]
 
-    init(file: GGUFFile, config c: ModelConfig) throws(EngineError) {
+    var weightMatrices: [WeightMatrix] { layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wo, $0.gate, $0.up, $0.down] } }
+
+    init(file: GGUFFile, config c: ModelConfig, repack: Bool) throws(EngineError) {
         var layers: [Layer] = []
         for i in 0..<c.layerCount {
             let p = "blk.\(i)."
             layers.append(Layer(
                 attentionNorm: try loadVector(file, p + "attn_norm.weight", length: c.embeddingLength),
-                wq: try WeightMatrix(file: file, name: p + "attn_q.weight", columns: c.embeddingLength, rows: c.queryWidth),
+                wq: try WeightMatrix.forMatmul(file: file, name: p + "attn_q.weight", columns: c.embeddingLength, rows: c.queryWidth, repack: repack),
                 bq: try loadVector(file, p + "attn_q.bias", length: c.queryWidth),
-                wk: try WeightMatrix(file: file, name: p + "attn_k.weight", columns: c.embeddingLength, rows: c.kvWidth),
+                wk: try WeightMatrix.forMatmul(file: file, name: p + "attn_k.weight", columns: c.embeddingLength, rows: c.kvWidth, repack: repack),
                 bk: try loadVector(file, p + "attn_k.bias", length: c.kvWidth),
-                wv: try WeightMatrix(file: file, name: p + "attn_v.weight", columns: c.embeddingLength, rows: c.kvWidth),
+                wv: try WeightMatrix.forMatmul(file: file, name: p + "attn_v.weight", columns: c.embeddingLength, rows: c.kvWidth, repack: repack),
                 bv: try loadVector(file, p + "attn_v.bias", length: c.kvWidth),
-                wo: try WeightMatrix(file: file, name: p + "attn_output.weight", columns: c.queryWidth, rows: c.embeddingLength),
+                wo: try WeightMatrix.forMatmul(file: file, name: p + "attn_output.weight", columns: c.queryWidth, rows: c.embeddingLength, repack: repack),
                 ffnNorm: try loadVector(file, p + "ffn_norm.weight", length: c.embeddingLength),
-                gate: try WeightMatrix(file: file, name: p + "ffn_gate.weight", columns: c.embeddingLength, rows: c.feedForwardLength),
-                up: try WeightMatrix(file: file, name: p + "ffn_up.weight", columns: c.embeddingLength, rows: c.feedForwardLength),
-                down: try WeightMatrix(file: file, name: p + "ffn_down.weight", columns: c.feedForwardLength, rows: c.embeddingLength)))
+                gate: try WeightMatrix.forMatmul(file: file, name: p + "ffn_gate.weight", columns: c.embeddingLength, rows: c.feedForwardLength, repack: repack),
+                up: try WeightMatrix.forMatmul(file: file, name: p + "ffn_up.weight", columns: c.embeddingLength, rows: c.feedForwardLength, repack: repack),
+                down: try WeightMatrix.forMatmul(file: file, name: p + "ffn_down.weight", columns: c.feedForwardLength, rows: c.embeddingLength, repack: repack)))
         }
         self.layers = layers
     }

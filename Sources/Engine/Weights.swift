@@ -1,18 +1,30 @@
+import CKernels
+import Dispatch
 import GGUF
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A 2-D weight tensor viewed in place in the GGUF mapping (zero copy): `rows` rows of `columns` elements,
-/// each row `rowBytes` bytes of `type` blocks. ggml's `[ne0 = columns, ne1 = rows]`; `y = W·x` gives one
-/// output per row.
+/// A 2-D weight tensor viewed in place in the GGUF mapping (zero copy), or repacked (`repacked()`):
+/// `rows` rows of `columns` elements, each row `rowBytes` bytes of `type` blocks. ggml's
+/// `[ne0 = columns, ne1 = rows]`; `y = W·x` gives one output per row.
 public struct WeightMatrix: @unchecked Sendable {
     public let name: String
+    /// The type in the file (it decides how activations are quantized).
     public let type: GGMLType
+    /// The layout the kernels read: `type`, or its repacked 8-row layout (`AUGUR_TYPE_Q4_K_X8`, …).
+    public private(set) var kernelType: Int32
+    /// Owns the repacked copy `data` points into (nil when `data` is in the mapping).
+    private var storage: RepackedStorage?
     /// Output features (ggml `ne1`).
     public let rows: Int
     /// Input features (ggml `ne0`): the length of the activation row it is dotted with.
     public let columns: Int
     public let rowBytes: Int
-    /// Start of row 0 inside the mapping; valid while the owning `GGUFFile` lives.
-    public let data: UnsafeRawPointer
+    /// Start of row 0 inside the mapping (valid while the owning `GGUFFile` lives) or the repacked copy.
+    public private(set) var data: UnsafeRawPointer
 
     /// The weight types the engine has kernels for.
     public static let supportedTypes: Set<GGMLType> = [.f32, .f16, .q8_0, .q4_0, .q4_1, .q5_0, .q4_K, .q5_K, .q6_K]
@@ -41,11 +53,97 @@ public struct WeightMatrix: @unchecked Sendable {
             throw .badTensor("\(name): data size \(bytes.count) does not match its shape")
         }
         data = base
+        kernelType = Int32(info.type.rawValue)
+    }
+
+    /// Whether `data` is a repacked copy (`kernelType` is a repacked layout).
+    public var isRepacked: Bool { storage != nil }
+
+    /// Whether models repack Q4_K / Q6_K matrices at load by default (`AUGUR_REPACK=0` keeps the file's layout,
+    /// for comparisons).
+    public static let repackingEnabled: Bool = getenv("AUGUR_REPACK").map { String(cString: $0) != "0" } ?? true
+
+    /// This matrix with its rows repacked eight at a time for the 8-row kernels (bitwise the same products; see
+    /// `augur_repack_x8`), or itself when its type has no repacked layout or its rows are not a multiple of 8.
+    /// Used for every matmul, so the pages of the original are released from this process (they stay in the
+    /// page cache, and come back on access).
+    func repacked() -> WeightMatrix {
+        let x8 = augur_repacked_type(Int32(type.rawValue))
+        guard storage == nil, x8 >= 0, rows % 8 == 0, rows > 0 else { return self }
+        let copy = RepackedStorage(byteCount: rows * rowBytes)
+        // Two halves at once for the big matrices (a 1.5B model's ~1 GB takes ~0.5 s on one core).
+        let parts = rows * rowBytes >= 1 << 23 ? 2 : 1
+        nonisolated(unsafe) let (source, destination) = (data, copy.base)
+        let (ggmlType, groups, k) = (Int32(type.rawValue), rows / 8, Int64(columns))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let r0 = Int64(groups * part / parts * 8), r1 = Int64(groups * (part + 1) / parts * 8)
+            augur_repack_x8(ggmlType, source, r0, r1, k, destination)
+        }
+        var result = self
+        result.storage = copy
+        result.data = UnsafeRawPointer(copy.base)
+        result.kernelType = x8
+        return result
+    }
+
+    /// A matrix that is only multiplied with (all but the token embedding): repacked when it can be, and the
+    /// pages of its original then released.
+    static func forMatmul(file: GGUFFile, name: String, columns: Int? = nil, rows: Int? = nil,
+                          repack: Bool) throws(EngineError) -> WeightMatrix {
+        let original = try WeightMatrix(file: file, name: name, columns: columns, rows: rows)
+        guard repack else { return original }
+        let result = original.repacked()
+        if result.storage != nil { original.releaseMappedPages() }
+        return result
+    }
+
+    /// Drops this matrix's pages of the file mapping from the process's memory (`MADV_DONTNEED`: a private,
+    /// read-only file mapping reads them back from the file if touched again).
+    func releaseMappedPages() {
+        guard storage == nil else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: data) + page - 1) / page * page
+        let end = (Int(bitPattern: data) + rows * rowBytes) / page * page
+        if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
     }
 
     /// Row `r`'s bytes.
     @inline(__always)
     func row(_ r: Int) -> UnsafeRawPointer { data + r * rowBytes }
+}
+
+/// A repacked weight matrix's memory, freed with the last `WeightMatrix` holding it. Big ones are anonymous
+/// mappings in 2 MiB transparent huge pages where the kernel allows (`MADV_HUGEPAGE`): 512× fewer page faults
+/// while repacking and TLB misses while streaming the weights.
+final class RepackedStorage: @unchecked Sendable {
+    static let hugePage = 1 << 21
+    let base: UnsafeMutableRawPointer
+    private let mappedLength: Int?
+
+    init(byteCount: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = (byteCount + page - 1) / page * page
+        if byteCount >= Self.hugePage,
+           let raw = mmap(nil, length + Self.hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+           raw != MAP_FAILED {
+            // Keep `length` bytes from the first 2 MiB boundary; the rest is unmapped. The tail past the last whole
+            // huge page stays in small pages (no rounding up of resident memory).
+            let start = Int(bitPattern: raw), aligned = (start + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+            if aligned > start { munmap(raw, aligned - start) }
+            let end = start + length + Self.hugePage
+            if end > aligned + length { munmap(UnsafeMutableRawPointer(bitPattern: aligned + length), end - aligned - length) }
+            base = UnsafeMutableRawPointer(bitPattern: aligned)!
+            madvise(base, length, MADV_HUGEPAGE)
+            mappedLength = length
+        } else {
+            base = .allocate(byteCount: max(byteCount, 1), alignment: 64)
+            mappedLength = nil
+        }
+    }
+
+    deinit {
+        if let mappedLength { munmap(base, mappedLength) } else { base.deallocate() }
+    }
 }
 
 /// Reads a small F32 vector (a norm weight or a bias) and copies it out of the mapping.

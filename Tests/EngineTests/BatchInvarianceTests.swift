@@ -55,6 +55,30 @@ struct EngineBatchInvarianceTests {
         #expect(Self.bitsEqual(singleLogits.values[...], batch.values[...]), "1 thread differs from 2")
     }
 
+    @Test("Weights repacked for the 8-row kernels give bitwise the logits of the file's layout",
+          .enabled(if: ReferenceData.canRun(ReferenceData.qwen05)))
+    func repackedWeights() throws {
+        let path = ReferenceData.modelPath(ReferenceData.qwen05)
+        let repacked = try Model(path: path, threads: 2, repackWeights: true)
+        let original = try Model(path: path, threads: 2, repackWeights: false)
+        // The 0.5B's Q4_K and Q6_K matrices: its ffn_down (rows of 4,864; its rows of 896 are Q5_0 / Q8_0), 72 MB.
+        #expect(repacked.repackedBytes > 50_000_000)
+        #expect(original.repackedBytes == 0)
+        let tokens = try Self.prompt(repacked)
+        // Batches of 1 (decode), 3 and 5 (verification: the fused few-token paths) and the rest at once.
+        for split in [[1, 3, 5, tokens.count - 9], [tokens.count]] {
+            let a = KVCache(model: repacked), b = KVCache(model: original)
+            var p = 0
+            for size in split {
+                let chunk = Array(tokens[p..<p + size])
+                let x = try repacked.forward(tokens: chunk, cache: a, logits: .all)
+                let y = try original.forward(tokens: chunk, cache: b, logits: .all)
+                #expect(Self.bitsEqual(x.values[...], y.values[...]), "tokens \(p)..<\(p + size)")
+                p += size
+            }
+        }
+    }
+
     @Test("Truncating the KV cache and re-evaluating gives bitwise the same logits",
           .enabled(if: !models.isEmpty), arguments: models)
     func truncateAndReevaluate(modelFile: String) throws {

@@ -14,19 +14,27 @@ import Darwin
 /// shortest wall time of 15 runs (memory bandwidth is shared, as in a real pass).
 @Suite(.enabled(if: getenv("AUGUR_KERNEL_BENCH") != nil)) struct KernelBench {
     @Test func matmulThroughput() {
-        // (type, k, rows): shapes of the default models' big matrices, ~30-40 MB so they stream from DRAM.
+        // (type, k, rows): shapes of the default models' big matrices, ~120 MB (Q4_K, Q6_K) so they stream from DRAM
+        // (this machine's L3 held much of a 30 MB matrix: one token ran at 40-60 GB/s).
         let shapes: [(Int32, Int, Int)] = [
-            (GGML.q4_K, 1536, 40_000), (GGML.q4_K, 8960, 7_000), (GGML.q6_K, 1536, 24_000), (GGML.q6_K, 8960, 4_000),
+            (GGML.q4_K, 1536, 140_000), (GGML.q4_K, 8960, 24_000), (GGML.q6_K, 1536, 96_000), (GGML.q6_K, 8960, 16_000),
             (GGML.q5_0, 896, 48_000),
             (GGML.q8_0, 896, 36_000), (GGML.q4_1, 576, 96_000),
         ]
         var rng = Rng(1)
         let only = String(cString: getenv("AUGUR_KERNEL_BENCH"))
-        for (type, k, rows) in shapes where only == "1" || only.split(separator: ",").contains(Substring(GGML.name(type))) {
-            let w = randomWeights(type, rows: rows, k: k, rng: &rng)
+        // AUGUR_KERNEL_BENCH_ROWS=256: small matrices that stay in L2, so compute is timed without DRAM.
+        let rowsOverride = getenv("AUGUR_KERNEL_BENCH_ROWS").flatMap { Int(String(cString: $0)) }
+        for (type, k, shapeRows) in shapes where only == "1" || only.split(separator: ",").contains(Substring(GGML.name(type))) {
+            let rows = rowsOverride ?? shapeRows
+            let original = randomWeights(type, rows: rows, k: k, rng: &rng)
             let x = quantizedActivations(type, k: k, ntok: 16, rng: &rng)
             var out = [Float](repeating: 0, count: rows * 16)
             let threads = getenv("AUGUR_KERNEL_BENCH_THREADS").flatMap { Int(String(cString: $0)) } ?? 1
+            // Q4_K and Q6_K also repacked (8 rows interleaved), as the engine loads them.
+            let layouts = [(type, original)] + (augur_repacked_type(type) >= 0
+                ? [(augur_repacked_type(type), repacked(type, original, rows: rows, k: k))] : [])
+            for (type, w) in layouts {
             for isa in availableISAs where isa != AUGUR_ISA_AVX512 {
                 var line = "\(GGML.name(type)) k=\(k) rows=\(rows) \(String(cString: augur_isa_name(isa))):"
                 for ntok in [1, 2, 3, 4, 5, 8, 16] {
@@ -50,6 +58,7 @@ import Darwin
                     line += "  ntok=\(ntok) \(ms) ms \(gbs) GB/s"
                 }
                 print(line)
+            }
             }
         }
     }

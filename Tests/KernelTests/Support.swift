@@ -25,6 +25,7 @@ enum GGML {
     static let q4_K = Int32(AUGUR_TYPE_Q4_K), q5_K = Int32(AUGUR_TYPE_Q5_K)
     static let q6_K = Int32(AUGUR_TYPE_Q6_K), q8_K = Int32(AUGUR_TYPE_Q8_K)
     static let bf16 = Int32(AUGUR_TYPE_BF16)
+    static let q4_K_x8 = Int32(AUGUR_TYPE_Q4_K_X8), q6_K_x8 = Int32(AUGUR_TYPE_Q6_K_X8)
 
     static let matmulTypes: [Int32] = [f32, f16, q4_0, q4_1, q5_0, q8_0, q4_K, q5_K, q6_K]
 
@@ -32,7 +33,8 @@ enum GGML {
         switch t {
         case f32: "F32"; case f16: "F16"; case q4_0: "Q4_0"; case q4_1: "Q4_1"; case q5_0: "Q5_0"
         case q5_1: "Q5_1"; case q8_0: "Q8_0"; case q8_1: "Q8_1"; case q4_K: "Q4_K"; case q5_K: "Q5_K"
-        case q6_K: "Q6_K"; case q8_K: "Q8_K"; case bf16: "BF16"; default: "type\(t)"
+        case q6_K: "Q6_K"; case q8_K: "Q8_K"; case bf16: "BF16"
+        case q4_K_x8: "Q4_K_X8"; case q6_K_x8: "Q6_K_X8"; default: "type\(t)"
         }
     }
 

@@ -29,6 +29,8 @@ enum {
     AUGUR_TYPE_Q5_0 = 6, AUGUR_TYPE_Q5_1 = 7, AUGUR_TYPE_Q8_0 = 8, AUGUR_TYPE_Q8_1 = 9,
     AUGUR_TYPE_Q2_K = 10, AUGUR_TYPE_Q3_K = 11, AUGUR_TYPE_Q4_K = 12, AUGUR_TYPE_Q5_K = 13,
     AUGUR_TYPE_Q6_K = 14, AUGUR_TYPE_Q8_K = 15, AUGUR_TYPE_BF16 = 30,
+    // Augur's own layouts (never in a file): Q4_K / Q6_K rows repacked eight at a time by augur_repack_x8.
+    AUGUR_TYPE_Q4_K_X8 = 112, AUGUR_TYPE_Q6_K_X8 = 114,
 };
 
 typedef enum {
@@ -49,7 +51,7 @@ const char *augur_isa_name(augur_isa isa);
 
 /// 1 when `ggml_type` has a matmul kernel (F32 F16 Q4_0 Q4_1 Q5_0 Q8_0 Q4_K Q5_K Q6_K).
 int augur_type_supported(int ggml_type);
-/// 1 when augur_dequantize_row handles `ggml_type`.
+/// 1 when augur_dequantize_row handles `ggml_type` (not the repacked types: their rows are interleaved).
 int augur_type_dequantizable(int ggml_type);
 /// Activation type ggml pairs with weight type: K-quants→Q8_K, Q4_0/Q5_0/Q8_0→Q8_0,
 /// Q4_1/Q5_1→Q8_1, F16→F16, F32→F32. -1 for unknown types.
@@ -76,6 +78,19 @@ void augur_matmul(int weight_type, const void *W, size_t row_bytes, int64_t r0, 
 /// Same as augur_matmul, always the scalar twin.
 void augur_matmul_ref(int weight_type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                       const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo);
+
+/// Repacked layouts. A matrix of Q4_K or Q6_K rows, repacked, holds for each group of 8 rows (rows 8i … 8i+7)
+/// its super-blocks in column order, each an interleave of the 8 rows' blocks: quants as 4-byte runs of the
+/// eight rows side by side (one 32-byte load = the same 4 quants of every row), then scales and d likewise.
+/// Same bytes in all as the original, group i at the original offset of row 8i; row_bytes stays that of the
+/// original rows. The 8-row kernels then read the weights sequentially and skip the transposes; results are
+/// bitwise those of the original layout (the scalar twin un-repacks a block and runs the original twin).
+/// Matmuls on repacked types need r0 and r1 multiples of 8.
+/// The repacked type for `ggml_type` (Q4_K → Q4_K_X8, Q6_K → Q6_K_X8), or -1 when it has none.
+int augur_repacked_type(int ggml_type);
+/// Repacks the groups of rows [r0, r1) (multiples of 8) of W (rows of k elements of `ggml_type`) into `dst`,
+/// which has the size of W and receives each group at its offset in W (dst may not alias W).
+void augur_repack_x8(int ggml_type, const void *W, int64_t r0, int64_t r1, int64_t k, void *dst);
 
 /// Dequantize n elements (types of augur_type_dequantizable) to floats.
 void augur_dequantize_row(int ggml_type, const void *src, float *dst, int64_t n);

@@ -1,0 +1,90 @@
+// repack.c — the repacked 8-row layouts (block_q4_Kx8, block_q6_Kx8; see augur_kernels.h and internal.h):
+// packing at load time and, for the scalar twins, unpacking one row's block back to the original layout.
+#include "internal.h"
+#include <stddef.h>
+
+int augur_repacked_type(int type) {
+    switch (type) {
+    case AUGUR_TYPE_Q4_K: return AUGUR_TYPE_Q4_K_X8;
+    case AUGUR_TYPE_Q6_K: return AUGUR_TYPE_Q6_K_X8;
+    default: return -1;
+    }
+}
+
+// `runs` 32-byte rows of 4-byte runs: dst[c][g][4i + e] = src_i[32c + 4g + e] for the 8 rows' arrays src_i.
+static void interleave4(const uint8_t *const src[8], size_t offset, int runs, uint8_t *dst) {
+    for (int c = 0; c < runs; c++)
+        for (int g = 0; g < 8; g++)
+            for (int i = 0; i < 8; i++) memcpy(dst + 256 * c + 32 * g + 4 * i, src[i] + offset + 32 * c + 4 * g, 4);
+}
+
+static void deinterleave4(const uint8_t *src, int runs, int i, uint8_t *dst) {
+    for (int c = 0; c < runs; c++)
+        for (int g = 0; g < 8; g++) memcpy(dst + 32 * c + 4 * g, src + 256 * c + 32 * g + 4 * i, 4);
+}
+
+static void pack_q4_K(const block_q4_K *const rows[8], block_q4_Kx8 *x) {
+    const uint8_t *qs[8];
+    for (int i = 0; i < 8; i++) {
+        x->d[i] = rows[i]->d;
+        x->dmin[i] = rows[i]->dmin;
+        for (int c = 0; c < 12; c++) x->scales[c][i] = rows[i]->scales[c];
+        qs[i] = rows[i]->qs;
+    }
+    interleave4(qs, 0, 4, &x->qs[0][0][0]);
+}
+
+void augur_unrepack_q4_K(const block_q4_Kx8 *x, int i, block_q4_K *out) {
+    out->d = x->d[i];
+    out->dmin = x->dmin[i];
+    for (int c = 0; c < 12; c++) out->scales[c] = x->scales[c][i];
+    deinterleave4(&x->qs[0][0][0], 4, i, out->qs);
+}
+
+// The 32-byte run of row i's Q6_K quants that q[h][g][m] holds 4 bytes of (block_q6_Kx8 in internal.h).
+static size_t q6_K_run(int h, int g, int m) {
+    return (m < 2 ? offsetof(block_q6_K, ql) + 64 * h + 32 * m : offsetof(block_q6_K, qh) + 32 * h) + 4 * g;
+}
+
+static void pack_q6_K(const block_q6_K *const rows[8], block_q6_Kx8 *x) {
+    for (int i = 0; i < 8; i++) {
+        x->d[i] = rows[i]->d;
+        for (int s = 0; s < 16; s++) x->scales[s][i] = rows[i]->scales[s];
+        for (int h = 0; h < 2; h++)
+            for (int g = 0; g < 8; g++)
+                for (int m = 0; m < 3; m++) memcpy(x->q[h][g][m] + 4 * i, (const uint8_t *)rows[i] + q6_K_run(h, g, m), 4);
+    }
+}
+
+void augur_unrepack_q6_K(const block_q6_Kx8 *x, int i, block_q6_K *out) {
+    out->d = x->d[i];
+    for (int s = 0; s < 16; s++) out->scales[s] = x->scales[s][i];
+    for (int h = 0; h < 2; h++)
+        for (int g = 0; g < 8; g++)
+            for (int m = 0; m < 3; m++) memcpy((uint8_t *)out + q6_K_run(h, g, m), x->q[h][g][m] + 4 * i, 4);
+}
+
+void augur_repack_x8(int type, const void *W, int64_t r0, int64_t r1, int64_t k, void *dst) {
+    const int64_t nb = k / QK_K;
+    if (type == AUGUR_TYPE_Q4_K) {
+        const size_t rb = (size_t)nb * sizeof(block_q4_K);
+        for (int64_t r = r0; r + 8 <= r1; r += 8) {
+            block_q4_Kx8 *out = (block_q4_Kx8 *)((char *)dst + (size_t)r * rb);
+            for (int64_t b = 0; b < nb; b++) {
+                const block_q4_K *rows[8];
+                for (int i = 0; i < 8; i++) rows[i] = (const block_q4_K *)((const char *)W + (size_t)(r + i) * rb) + b;
+                pack_q4_K(rows, out + b);
+            }
+        }
+    } else if (type == AUGUR_TYPE_Q6_K) {
+        const size_t rb = (size_t)nb * sizeof(block_q6_K);
+        for (int64_t r = r0; r + 8 <= r1; r += 8) {
+            block_q6_Kx8 *out = (block_q6_Kx8 *)((char *)dst + (size_t)r * rb);
+            for (int64_t b = 0; b < nb; b++) {
+                const block_q6_K *rows[8];
+                for (int i = 0; i < 8; i++) rows[i] = (const block_q6_K *)((const char *)W + (size_t)(r + i) * rb) + b;
+                pack_q6_K(rows, out + b);
+            }
+        }
+    }
+}
