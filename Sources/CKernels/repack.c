@@ -65,26 +65,15 @@ void augur_unrepack_q6_K(const block_q6_Kx8 *x, int i, block_q6_K *out) {
 }
 
 void augur_repack_x8(int type, const void *W, int64_t r0, int64_t r1, int64_t k, void *dst) {
-    const int64_t nb = k / QK_K;
-    if (type == AUGUR_TYPE_Q4_K) {
-        const size_t rb = (size_t)nb * sizeof(block_q4_K);
-        for (int64_t r = r0; r + 8 <= r1; r += 8) {
-            block_q4_Kx8 *out = (block_q4_Kx8 *)((char *)dst + (size_t)r * rb);
-            for (int64_t b = 0; b < nb; b++) {
-                const block_q4_K *rows[8];
-                for (int i = 0; i < 8; i++) rows[i] = (const block_q4_K *)((const char *)W + (size_t)(r + i) * rb) + b;
-                pack_q4_K(rows, out + b);
-            }
+    if (type != AUGUR_TYPE_Q4_K && type != AUGUR_TYPE_Q6_K) return;
+    const int q4 = type == AUGUR_TYPE_Q4_K;
+    const size_t block = q4 ? sizeof(block_q4_K) : sizeof(block_q6_K), rb = (size_t)(k / QK_K) * block;
+    for (int64_t r = r0; r + 8 <= r1; r += 8)
+        for (size_t o = 0; o < rb; o += block) { // super-block o / block of rows r … r + 7
+            const void *rows[8];
+            for (int i = 0; i < 8; i++) rows[i] = (const char *)W + (size_t)(r + i) * rb + o;
+            void *out = (char *)dst + (size_t)r * rb + 8 * o;
+            if (q4) pack_q4_K((const block_q4_K *const *)rows, out);
+            else pack_q6_K((const block_q6_K *const *)rows, out);
         }
-    } else if (type == AUGUR_TYPE_Q6_K) {
-        const size_t rb = (size_t)nb * sizeof(block_q6_K);
-        for (int64_t r = r0; r + 8 <= r1; r += 8) {
-            block_q6_Kx8 *out = (block_q6_Kx8 *)((char *)dst + (size_t)r * rb);
-            for (int64_t b = 0; b < nb; b++) {
-                const block_q6_K *rows[8];
-                for (int i = 0; i < 8; i++) rows[i] = (const block_q6_K *)((const char *)W + (size_t)(r + i) * rb) + b;
-                pack_q6_K(rows, out + b);
-            }
-        }
-    }
 }
