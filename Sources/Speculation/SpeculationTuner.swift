@@ -108,7 +108,7 @@ public final class SpeculationTuner: Sendable {
     public var plainRate: Double { state.withLock { 1 / verifyCost($0, tokens: 1) } }
 
     /// Records a verification: `drafted` tokens from `kind` (nil: a plain step), `accepted` kept, the
-    /// primary pass over `drafted + 1` tokens took `verifyMilliseconds`, making the draft took
+    /// primary pass over `drafted + 1` tokens took `verifyMilliseconds`, and making the draft took
     /// `draftMilliseconds`.
     public func record(_ kind: DrafterKind?, language: String, drafted: Int, accepted: Int, verifyMilliseconds: Double,
                        draftMilliseconds: Double = 0) {

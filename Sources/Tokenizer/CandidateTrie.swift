@@ -53,6 +53,7 @@ package struct CandidateTrie: Sendable {
     /// Every occurrence of every string in `bytes` (overlapping ones included), ordered by string index, then by
     /// position.
     package func occurrences(in bytes: UnsafeBufferPointer<UInt8>) -> [(string: Int, position: Int)] {
+        precondition(bytes.count < 1 << 32, "positions are packed in 32 bits")
         var found: [UInt64] = []  // string index << 32 | position, to sort as integers
         for start in bytes.indices {
             var node = Int(rootChildren[Int(bytes[start])])
