@@ -133,7 +133,9 @@ final class RepackedStorage: @unchecked Sendable {
             let end = start + length + Self.hugePage
             if end > aligned + length { munmap(UnsafeMutableRawPointer(bitPattern: aligned + length), end - aligned - length) }
             base = UnsafeMutableRawPointer(bitPattern: aligned)!
+            #if os(Linux)
             madvise(base, length, MADV_HUGEPAGE)
+            #endif
             mappedLength = length
         } else {
             base = .allocate(byteCount: max(byteCount, 1), alignment: 64)
