@@ -19,7 +19,8 @@ struct BenchCommand: ParsableCommand {
             Token ids are pseudo-random (fixed seed), as llama-bench's are. Each figure is the median of \
             --repetitions runs. Verification: after a --prefix-token prefix, evaluate k tokens in one pass with \
             logits for all of them, then roll the cache back; reported as milliseconds and as a ratio to k = 1 \
-            (one decode step). With --json, prints one object.
+            (one decode step). With --json, prints one object. AUGUR_REPACK=0 keeps Q4_K / Q6_K weights in the \
+            file's layout instead of repacking them at load (for comparisons).
             """
     )
 
@@ -86,6 +87,7 @@ struct BenchCommand: ParsableCommand {
 
         var report: [String: JSON] = [
             "model": .string(model), "threads": .int(threads), "isa": .string(Model.isaName),
+            "repacked_bytes": .int(engine.repackedBytes),
             "repetitions": .int(repetitions),
         ]
         var lines: [String] = []
@@ -154,7 +156,8 @@ struct BenchCommand: ParsableCommand {
         if json {
             print(try JSON.object(report).serializedString())
         } else {
-            print("\(model)  threads \(threads)  isa \(Model.isaName)  median of \(repetitions)")
+            print("\(model)  threads \(threads)  isa \(Model.isaName)  repacked \(engine.repackedBytes >> 20) MiB"
+                  + "  median of \(repetitions)")
             for line in lines { print(line) }
         }
     }

@@ -22,6 +22,7 @@ import Testing
         #expect(passes.first?["ratio"]?.doubleValue == 1)
         #expect(passes.allSatisfy { ($0["ms"]?.doubleValue ?? 0) > 0 })
         #expect(report["isa"]?.stringValue?.isEmpty == false)
+        #expect(report["repacked_bytes"]?.intValue == 0)  // the tiny model is Q4_1: nothing to repack
     }
 
     @Test("bench rejects bad arguments and a missing model")
