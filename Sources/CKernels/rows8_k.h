@@ -12,7 +12,8 @@
 // are dotted (x8_*_fused), beyond that into D once per super-block like the original layout. Compute per
 // (super-block, token) alone (one thread, rows in L2, 2026-11-27): Q4_K 5 tokens 13.5 vs 8.5 GB/s of weights for
 // the original layout's 8-row kernel; Q6_K (chunks of 4) 2–4 tokens 21 / 17 / 16 vs 17 / 13 / 11 for the tiles
-// (chunks of 2 re-unpack too often: 13 / 10 / 8).
+// (chunks of 2 re-unpack too often: 13 / 10 / 8). 5 tokens go in one chunk: ~20 % (Q4_K) / ~15 % (Q6_K) faster
+// than 4 + 1.
 // 8 rows at a time (prefill, verification): vector lanes are rows, so nothing is reduced across
 // lanes. A super-block of 8 rows is unpacked once — nibbles transposed so that one vector holds the same
 // 4 quants of each row — and dotted with every token of the group: vpdpbusd against the token's 4
@@ -41,6 +42,9 @@
 #endif
 #ifndef ROWS8_X8_FUSED_CHUNK
 #define ROWS8_X8_FUSED_CHUNK 4
+#endif
+#ifndef ROWS8_X8_FUSED_FIVE
+#define ROWS8_X8_FUSED_FIVE 1 // 5 tokens (a draft of 4 + 1) in one fused chunk
 #endif
 #ifndef ROWS8_X8_PREFETCH_MIN_TOKENS
 #define ROWS8_X8_PREFETCH_MIN_TOKENS 2
@@ -196,10 +200,10 @@ static inline ROWS8_ATTR __attribute__((always_inline))
 void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t xq_stride,
                        int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
     const __m256i low = _mm256_set1_epi8(0x0F);
-    __m256i isum[4], isumm[4];
+    __m256i isum[5], isumm[5];
     for (int t = 0; t < NT; t++) isum[t] = isumm[t] = _mm256_setzero_si256();
     for (int h = 0; h < 4; h++) {
-        __m256i a0[4], a1[4];
+        __m256i a0[5], a1[5];
         for (int t = 0; t < NT; t++) a0[t] = a1[t] = _mm256_setzero_si256();
         for (int g = 0; g < 8; g++) {
             const __m256i qv = _mm256_loadu_si256((const __m256i *)xb->qs[h][g]);
@@ -259,6 +263,10 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
                         R8(decode_x8_q4_K_scales)(xb, &D);
                         int t0 = 0;
+                        if (ROWS8_X8_FUSED_FIVE && ng == 5) { // one chunk: the quants unpacked once
+                            R8(x8_q4_K_fused)(xb, &D, xg, xq_stride, b, nb, 5, &T, 0, sums);
+                            continue;
+                        }
                         for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
                             R8(x8_q4_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
                                             ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
@@ -421,11 +429,11 @@ static inline ROWS8_ATTR __attribute__((always_inline))
 void R8(x8_q6_K_fused)(const block_q6_Kx8 *xb, const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t xq_stride,
                        int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
     const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
-    __m256i isum[4];
+    __m256i isum[5];
     for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
     for (int h = 0; h < 2; h++)
         for (int half = 0; half < 2; half++) {
-            __m256i a[4][4]; // [sub-block 4h + m][token]
+            __m256i a[4][5]; // [sub-block 4h + m][token]
             for (int m = 0; m < 4; m++)
                 for (int t = 0; t < NT; t++) a[m][t] = _mm256_setzero_si256();
             for (int g = 4 * half; g < 4 * half + 4; g++) {
@@ -494,6 +502,10 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
                         R8(decode_x8_q6_K_scales)(xb, &D);
                         int t0 = 0;
+                        if (ROWS8_X8_FUSED_FIVE && ng == 5) { // one chunk: the quants unpacked once
+                            R8(x8_q6_K_fused)(xb, &D, xg, xq_stride, b, nb, 5, &T, 0, sums);
+                            continue;
+                        }
                         for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
                             R8(x8_q6_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
                                             ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
