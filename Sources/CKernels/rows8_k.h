@@ -36,9 +36,11 @@
 // from it on, each row's next super-block (two threads, 2026-11-27: group prefetch 16-token passes measured
 // mixed, 4.35–5.8 vs 4.3–4.9 ms; 5 tokens 2.1–2.8 vs 2.9–4.2).
 #define ROWS8_GROUP_PREFETCH_BELOW 16
-// Repacked rows stream sequentially: cache lines fetched per super-block, ROWS8_X8_PREFETCH super-blocks ahead.
+// Repacked rows: up to ROWS8_X8_FUSED_MAX_TOKENS tokens the quants are unpacked in registers per
+// ROWS8_X8_FUSED_CHUNK tokens (≤ 4; 5 tokens in one chunk with ROWS8_X8_FUSED_FIVE). From 2 tokens every
+// super-block's cache lines are prefetched ROWS8_X8_PREFETCH super-blocks ahead (at 1 token that measured slower).
 #ifndef ROWS8_X8_FUSED_MAX_TOKENS
-#define ROWS8_X8_FUSED_MAX_TOKENS 8 // up to this many tokens, repacked quants are unpacked in registers per 4 tokens
+#define ROWS8_X8_FUSED_MAX_TOKENS 8
 #endif
 #ifndef ROWS8_X8_FUSED_CHUNK
 #define ROWS8_X8_FUSED_CHUNK 4
@@ -52,6 +54,21 @@
 #ifndef ROWS8_X8_PREFETCH
 #define ROWS8_X8_PREFETCH 2
 #endif
+
+// Token t0's activation row of a group starting at xg.
+#define ROWS8_TOKEN(xg, t0) ((const block_q8_K *)((const char *)(xg) + (size_t)(t0) * xq_stride))
+// CALL(nt, t0) over ng tokens: chunks of `chunk` (≤ 4), then the 3, 2 or 1 left, each call with a constant nt so
+// the always-inline token functions are specialized per count.
+#define ROWS8_TOKEN_CHUNKS(ng, chunk, CALL) do { \
+        int t0_ = 0; \
+        for (; t0_ + (chunk) <= (ng); t0_ += (chunk)) CALL(chunk, t0_); \
+        switch ((ng) - t0_) { \
+        case 3: CALL(3, t0_); break; \
+        case 2: CALL(2, t0_); break; \
+        case 1: CALL(1, t0_); break; \
+        default: break; \
+        } \
+    } while (0)
 
 // 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
 static inline ROWS8_ATTR void R8(transpose8_epi32)(const __m256i in[8], __m256i out[8]) {
@@ -194,7 +211,7 @@ void R8(rows8_q4_K_tokens)(const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t
 }
 
 // Few tokens on repacked rows: the quants unpacked in registers as they are dotted (no unpacked block stored
-// and reloaded), NT ≤ 4 tokens; D holds only the scales. The same integer sums and float updates as
+// and reloaded), NT ≤ 5 tokens; D holds only the scales. The same integer sums and float updates as
 // rows8_q4_K_tokens.
 static inline ROWS8_ATTR __attribute__((always_inline))
 void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t xq_stride,
@@ -262,21 +279,10 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                         for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
                     if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
                         R8(decode_x8_q4_K_scales)(xb, &D);
-                        int t0 = 0;
-                        if (ROWS8_X8_FUSED_FIVE && ng == 5) { // one chunk: the quants unpacked once
-                            R8(x8_q4_K_fused)(xb, &D, xg, xq_stride, b, nb, 5, &T, 0, sums);
-                            continue;
-                        }
-                        for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
-                            R8(x8_q4_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
-                                            ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
-                        const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
-                        switch (ng - t0) {
-                        case 3: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
-                        case 2: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
-                        case 1: R8(x8_q4_K_fused)(xb, &D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
-                        default: break;
-                        }
+#define FUSED(nt, t0) R8(x8_q4_K_fused)(xb, &D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+                        if (ROWS8_X8_FUSED_FIVE && ng == 5) FUSED(5, 0); // one chunk: the quants unpacked once
+                        else ROWS8_TOKEN_CHUNKS(ng, ROWS8_X8_FUSED_CHUNK, FUSED);
+#undef FUSED
                         continue;
                     }
                     R8(decode_x8_q4_K)(xb, &D);
@@ -284,16 +290,9 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
                     R8(decode_rows8_q4_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
                 }
-                int t0 = 0;
-                for (; t0 + 4 <= ng; t0 += 4)
-                    R8(rows8_q4_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
-                const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
-                switch (ng - t0) {
-                case 3: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
-                case 2: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
-                case 1: R8(rows8_q4_K_tokens)(&D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
-                default: break;
-                }
+#define TOKENS(nt, t0) R8(rows8_q4_K_tokens)(&D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+                ROWS8_TOKEN_CHUNKS(ng, 4, TOKENS);
+#undef TOKENS
             }
             for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
         }
@@ -501,21 +500,10 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                         for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
                     if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
                         R8(decode_x8_q6_K_scales)(xb, &D);
-                        int t0 = 0;
-                        if (ROWS8_X8_FUSED_FIVE && ng == 5) { // one chunk: the quants unpacked once
-                            R8(x8_q6_K_fused)(xb, &D, xg, xq_stride, b, nb, 5, &T, 0, sums);
-                            continue;
-                        }
-                        for (; t0 + ROWS8_X8_FUSED_CHUNK <= ng; t0 += ROWS8_X8_FUSED_CHUNK)
-                            R8(x8_q6_K_fused)(xb, &D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb,
-                                            ROWS8_X8_FUSED_CHUNK, &T, t0, sums);
-                        const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
-                        switch (ng - t0) {
-                        case 3: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
-                        case 2: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
-                        case 1: R8(x8_q6_K_fused)(xb, &D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
-                        default: break;
-                        }
+#define FUSED(nt, t0) R8(x8_q6_K_fused)(xb, &D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+                        if (ROWS8_X8_FUSED_FIVE && ng == 5) FUSED(5, 0); // one chunk: the quants unpacked once
+                        else ROWS8_TOKEN_CHUNKS(ng, ROWS8_X8_FUSED_CHUNK, FUSED);
+#undef FUSED
                         continue;
                     }
                     R8(decode_x8_q6_K)(xb, &D);
@@ -523,16 +511,9 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     if (group_prefetch) R8(prefetch_group_part)((const uint8_t *)W + (size_t)(r + 8) * row_bytes, 8 * row_bytes, b, nb);
                     R8(decode_rows8_q6_K)((const uint8_t *)W + (size_t)r * row_bytes, row_bytes, b, !group_prefetch, &D);
                 }
-                int t0 = 0;
-                for (; t0 + 4 <= ng; t0 += 4)
-                    R8(rows8_q6_K_tokens)(&D, (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride), xq_stride, b, nb, 4, &T, t0, sums);
-                const block_q8_K *xt = (const block_q8_K *)((const char *)xg + (size_t)t0 * xq_stride);
-                switch (ng - t0) {
-                case 3: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 3, &T, t0, sums); break;
-                case 2: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 2, &T, t0, sums); break;
-                case 1: R8(rows8_q6_K_tokens)(&D, xt, xq_stride, b, nb, 1, &T, t0, sums); break;
-                default: break;
-                }
+#define TOKENS(nt, t0) R8(rows8_q6_K_tokens)(&D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+                ROWS8_TOKEN_CHUNKS(ng, 4, TOKENS);
+#undef TOKENS
             }
             for (int t = 0; t < ng; t++) _mm256_storeu_ps(out + (int64_t)(g0 + t) * ldo + r, sums[t]);
         }
@@ -568,3 +549,5 @@ static ROWS8_ATTR void R8(mm_q6_K_x8)(const void *W, size_t row_bytes, int64_t r
 #undef ROWS8_DOT2
 #undef ROWS8_Q4_K_FALLBACK
 #undef ROWS8_Q6_K_FALLBACK
+#undef ROWS8_TOKEN
+#undef ROWS8_TOKEN_CHUNKS

@@ -74,7 +74,7 @@ public final class Model: @unchecked Sendable {
             // Tied: the output projection multiplies with a repacked copy, the embedding looks rows up in the
             // mapping (its pages, read for the copy, are released; lookups fault the few rows they need).
             output = repackWeights ? tokenEmbedding.repacked() : tokenEmbedding
-            if output.kernelType != tokenEmbedding.kernelType { tokenEmbedding.releaseMappedPages() }
+            if output.isRepacked { tokenEmbedding.releaseMappedPages() }
         }
         switch config.architecture {
         case "qwen2": architecture = try Qwen2(file: file, config: config, repack: repackWeights)

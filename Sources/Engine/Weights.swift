@@ -93,7 +93,7 @@ public struct WeightMatrix: @unchecked Sendable {
         let original = try WeightMatrix(file: file, name: name, columns: columns, rows: rows)
         guard repack else { return original }
         let result = original.repacked()
-        if result.storage != nil { original.releaseMappedPages() }
+        if result.isRepacked { original.releaseMappedPages() }
         return result
     }
 

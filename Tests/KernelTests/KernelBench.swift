@@ -34,8 +34,8 @@ import Darwin
             // Q4_K and Q6_K also repacked (8 rows interleaved), as the engine loads them.
             let layouts = [(type, original)] + (augur_repacked_type(type) >= 0
                 ? [(augur_repacked_type(type), repacked(type, original, rows: rows, k: k))] : [])
-            for (type, w) in layouts {
-            for isa in availableISAs where isa != AUGUR_ISA_AVX512 {
+            let runs = layouts.flatMap { layout in availableISAs.filter { $0 != AUGUR_ISA_AVX512 }.map { (layout.0, layout.1, $0) } }
+            for (type, w, isa) in runs {
                 var line = "\(GGML.name(type)) k=\(k) rows=\(rows) \(String(cString: augur_isa_name(isa))):"
                 for ntok in [1, 2, 3, 4, 5, 8, 16] {
                     if isa == AUGUR_ISA_SCALAR && ntok > 1 { continue }
@@ -58,7 +58,6 @@ import Darwin
                     line += "  ntok=\(ntok) \(ms) ms \(gbs) GB/s"
                 }
                 print(line)
-            }
             }
         }
     }
