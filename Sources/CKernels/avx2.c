@@ -185,13 +185,15 @@ static inline AVX2 __m256i decode32_avx2(int type, const void *row, int64_t b, f
 }
 
 // One row against NT ≤ 8 tokens (a constant after inlining, so the accumulators live in
-// registers): each weight block is decoded once and dotted with the NT activation blocks.
+// registers): each weight block is decoded once and dotted with the NT activation blocks; the NT
+// blocks' exact sums land in one vector (lane t: token t) for one FMA per block, as the twin (Q4_1:
+// 8 lanes per token, ggml's order).
 // dxs / sxs: the tokens' block scales (stride G), offset to the tile's first token.
 static inline AVX2 __attribute__((always_inline))
 void block32_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
                        const float *dxs, const float *sxs, int G, float *out, int64_t ldo) {
-    __m256 acc[8], summs = _mm256_setzero_ps();
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    __m256 acc = _mm256_setzero_ps(), summs = _mm256_setzero_ps(), lanes[8];
+    for (int t = 0; t < NT; t++) lanes[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         float dw, mw = 0;
         const __m256i w = decode32_avx2(type, wrow, b, &dw, &mw);
@@ -199,23 +201,22 @@ void block32_tile_avx2(int type, const void *wrow, int64_t nb, const void *xq, s
         const __m256 dv = _mm256_mul_ps(_mm256_set1_ps(dw), _mm256_loadu_ps(dxs + b * G)); // lane t: dw * dx_t
         if (type == AUGUR_TYPE_Q4_1)
             summs = _mm256_add_ps(summs, _mm256_mul_ps(_mm256_set1_ps(mw), _mm256_loadu_ps(sxs + b * G)));
+        __m256i s[8];
         for (int t = 0; t < NT; t++) {
             const char *xt = (const char *)xq + (size_t)t * xq_stride;
             __m256i x;
             if (type == AUGUR_TYPE_Q4_1) x = _mm256_loadu_si256((const __m256i *)((const block_q8_1 *)xt + b)->qs);
             else x = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)((const block_q8_0 *)xt + b)->qs), w);
-            const __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, x), _mm256_set1_epi16(1));
-            const __m256 d = _mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(s), acc[t]);
+            s[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, x), _mm256_set1_epi16(1));
+            if (type == AUGUR_TYPE_Q4_1)
+                lanes[t] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t)), _mm256_cvtepi32_ps(s[t]), lanes[t]);
         }
+        if (type != AUGUR_TYPE_Q4_1) acc = _mm256_fmadd_ps(dv, _mm256_cvtepi32_ps(hsum8x8_epi32(s, NT)), acc);
     }
-    float sm[8];
+    float res[8], sm[8];
+    _mm256_storeu_ps(res, acc);
     _mm256_storeu_ps(sm, summs);
-    for (int t = 0; t < NT; t++) {
-        float res = hsum8(acc[t]);
-        if (type == AUGUR_TYPE_Q4_1) res = res + sm[t];
-        out[(int64_t)t * ldo] = res;
-    }
+    for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = type == AUGUR_TYPE_Q4_1 ? hsum8(lanes[t]) + sm[t] : res[t];
 }
 
 static inline AVX2 __attribute__((always_inline))

@@ -195,8 +195,8 @@ AVX512 void augur_quantize_activation_avx512(int t, const float *x, void *xq, in
 const matmul_set augur_mm_avx512 = { .f32 = mm_f32_avx512, .f16 = mm_f16_avx512 };
 
 // ---------------------------------------------------------------------------------------------
-// VNNI, 32-element blocks: vpdpbusd sums 4 adjacent u8×s8 products into each int32 lane, the
-// same lane sums as the twin (and as AVX2's maddubs + madd).
+// VNNI, 32-element blocks: vpdpbusd sums 4 adjacent u8×s8 products into each int32 lane (as AVX2's
+// maddubs + madd); the lanes add up to the twin's exact block sum.
 
 static inline VNNI __m256i decode32_vnni(int type, const void *row, int64_t b, float *d, float *m) {
     switch (type) {
@@ -232,8 +232,8 @@ static inline VNNI __attribute__((always_inline))
 void block32_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, size_t xq_stride, const int NT,
                        const float *dxs, const float *sxs, int G, float *out, int64_t ldo) {
     const __m256i zero = _mm256_setzero_si256();
-    __m256 acc[8], summs = _mm256_setzero_ps();
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    __m256 acc = _mm256_setzero_ps(), summs = _mm256_setzero_ps(), lanes[8];
+    for (int t = 0; t < NT; t++) lanes[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         float dw, mw = 0;
         const __m256i w = decode32_vnni(type, wrow, b, &dw, &mw);
@@ -241,27 +241,25 @@ void block32_tile_vnni(int type, const void *wrow, int64_t nb, const void *xq, s
         const __m256 dv = _mm256_mul_ps(_mm256_set1_ps(dw), _mm256_loadu_ps(dxs + b * G)); // lane t: dw * dx_t
         if (type == AUGUR_TYPE_Q4_1)
             summs = _mm256_add_ps(summs, _mm256_mul_ps(_mm256_set1_ps(mw), _mm256_loadu_ps(sxs + b * G)));
+        __m256i s[8];
         for (int t = 0; t < NT; t++) {
             const size_t xoff = (size_t)t * xq_stride;
-            __m256i s;
             if (type == AUGUR_TYPE_Q4_1) {
                 const block_q8_1 *x = (const block_q8_1 *)((const char *)xq + xoff) + b;
-                s = _mm256_dpbusd_epi32(zero, aw, _mm256_loadu_si256((const __m256i *)x->qs));
+                s[t] = _mm256_dpbusd_epi32(zero, aw, _mm256_loadu_si256((const __m256i *)x->qs));
             } else {
                 const block_q8_0 *x = (const block_q8_0 *)((const char *)xq + xoff) + b;
-                s = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x->qs), w));
+                s[t] = _mm256_dpbusd_epi32(zero, aw, _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)x->qs), w));
             }
-            const __m256 d = _mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(s), acc[t]);
+            if (type == AUGUR_TYPE_Q4_1)
+                lanes[t] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(dv, _mm256_set1_epi32(t)), _mm256_cvtepi32_ps(s[t]), lanes[t]);
         }
+        if (type != AUGUR_TYPE_Q4_1) acc = _mm256_fmadd_ps(dv, _mm256_cvtepi32_ps(hsum8x8_epi32(s, NT)), acc);
     }
-    float sm[8];
+    float res[8], sm[8];
+    _mm256_storeu_ps(res, acc);
     _mm256_storeu_ps(sm, summs);
-    for (int t = 0; t < NT; t++) {
-        float res = hsum8(acc[t]);
-        if (type == AUGUR_TYPE_Q4_1) res = res + sm[t];
-        out[(int64_t)t * ldo] = res;
-    }
+    for (int t = 0; t < NT; t++) out[(int64_t)t * ldo] = type == AUGUR_TYPE_Q4_1 ? hsum8(lanes[t]) + sm[t] : res[t];
 }
 
 static inline VNNI __attribute__((always_inline))
@@ -547,10 +545,13 @@ FEW_TOKENS_K_KERNEL(mm_q6_K_vnni, VNNI, block_q6_K, 0, NO_DMIN, q6_K_vnni_dec, d
 #undef NO_DMIN
 #undef DMIN_Q4_K
 
+#include "rows16_b32.h"
+
 const matmul_set augur_mm_vnni = {
     .q4_0 = mm_q4_0_vnni, .q4_1 = mm_q4_1_vnni, .q5_0 = mm_q5_0_vnni, .q8_0 = mm_q8_0_vnni,
     .q4_K = mm_q4_K_vnni, .q5_K = mm_q5_K_vnni, .q6_K = mm_q6_K_vnni,
     .q4_K_x8 = mm_q4_K_x8_vnni, .q6_K_x8 = mm_q6_K_x8_vnni,
+    .q4_0_x16 = mm_q4_0_x16_vnni, .q5_0_x16 = mm_q5_0_x16_vnni, .q8_0_x16 = mm_q8_0_x16_vnni,
 };
 
 #else // not x86

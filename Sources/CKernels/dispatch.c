@@ -76,7 +76,8 @@ int augur_vec_dot_type(int type) {
     switch (type) {
     case AUGUR_TYPE_F32: return AUGUR_TYPE_F32;
     case AUGUR_TYPE_F16: return AUGUR_TYPE_F16;
-    case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q8_0: return AUGUR_TYPE_Q8_0;
+    case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q8_0:
+    case AUGUR_TYPE_Q4_0_X16: case AUGUR_TYPE_Q5_0_X16: case AUGUR_TYPE_Q8_0_X16: return AUGUR_TYPE_Q8_0;
     case AUGUR_TYPE_Q4_1: case AUGUR_TYPE_Q5_1: return AUGUR_TYPE_Q8_1;
     case AUGUR_TYPE_Q2_K: case AUGUR_TYPE_Q3_K: case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q5_K:
     case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q4_K_X8: case AUGUR_TYPE_Q6_K_X8: return AUGUR_TYPE_Q8_K;
@@ -97,6 +98,9 @@ static matmul_fn pick(const matmul_set *s, int type) {
     case AUGUR_TYPE_Q6_K: return s->q6_K;
     case AUGUR_TYPE_Q4_K_X8: return s->q4_K_x8;
     case AUGUR_TYPE_Q6_K_X8: return s->q6_K_x8;
+    case AUGUR_TYPE_Q4_0_X16: return s->q4_0_x16;
+    case AUGUR_TYPE_Q5_0_X16: return s->q5_0_x16;
+    case AUGUR_TYPE_Q8_0_X16: return s->q8_0_x16;
     default: return NULL;
     }
 }

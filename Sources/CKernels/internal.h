@@ -35,6 +35,20 @@ typedef struct { float d; int8_t qs[QK_K]; int16_t bsums[QK_K / 16]; } block_q8_
 //         the order the kernels read them; scales[s][i] = scales[s]; d[i].
 typedef struct { half d[8]; half dmin[8]; uint8_t scales[12][8]; uint8_t qs[4][8][32]; } block_q4_Kx8; // 1152
 typedef struct { uint8_t q[2][8][3][32]; int8_t scales[16][8]; half d[8]; } block_q6_Kx8; // 1680
+// Repacked block of 16 rows of a 32-element type: row i's block b, interleaved (quad j = elements 4j … 4j+3;
+// byte j of Q4_0 / Q5_0 qs holds elements j and j + 16, so qs[m] holds quads m (low nibbles) and m + 4 (high)).
+//   Q8_0: d[i]; qs[j][4i + e] = qs[4j + e] (j < 8).   Q4_0: d[i]; qs[m][4i + e] = qs[4m + e] (m < 4).
+//   Q5_0: d[i]; qh[i] = the row's 32 high bits; qs as Q4_0.
+typedef struct { half d[16]; int8_t qs[8][64]; } block_q8_0x16;                  // 544
+typedef struct { half d[16]; uint8_t qs[4][64]; } block_q4_0x16;                 // 288
+typedef struct { half d[16]; uint32_t qh[16]; uint8_t qs[4][64]; } block_q5_0x16; // 352
+_Static_assert(sizeof(block_q8_0x16) == 16 * 34, "q8_0x16");
+_Static_assert(sizeof(block_q4_0x16) == 16 * 18, "q4_0x16");
+_Static_assert(sizeof(block_q5_0x16) == 16 * 22, "q5_0x16");
+
+/// Row i (0…15) of a repacked block of `x16_type` (AUGUR_TYPE_Q4_0_X16 …) back in the original layout.
+void augur_unrepack_b32(int x16_type, const void *x, int i, void *out);
+
 _Static_assert(sizeof(block_q4_Kx8) == 8 * 144, "q4_Kx8");
 _Static_assert(sizeof(block_q6_Kx8) == 8 * 210, "q6_Kx8");
 
@@ -114,7 +128,7 @@ typedef void (*matmul_fn)(const void *W, size_t row_bytes, int64_t r0, int64_t r
 // One function per weight type and ISA; NULL where a level has no own version (the dispatcher
 // then falls back to the next lower level).
 typedef struct {
-    matmul_fn f32, f16, q4_0, q4_1, q5_0, q8_0, q4_K, q5_K, q6_K, q4_K_x8, q6_K_x8;
+    matmul_fn f32, f16, q4_0, q4_1, q5_0, q8_0, q4_K, q5_K, q6_K, q4_K_x8, q6_K_x8, q4_0_x16, q5_0_x16, q8_0_x16;
 } matmul_set;
 
 extern const matmul_set augur_mm_scalar, augur_mm_avx2, augur_mm_avx512, augur_mm_vnni;

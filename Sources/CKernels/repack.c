@@ -1,13 +1,79 @@
-// repack.c — the repacked 8-row layouts (block_q4_Kx8, block_q6_Kx8; see augur_kernels.h and internal.h):
+// repack.c — the repacked layouts (8 rows: block_q4_Kx8, block_q6_Kx8; 16 rows: block_q8_0x16, block_q4_0x16,
+// block_q5_0x16; see augur_kernels.h and internal.h):
 // packing at load time and, for the scalar twins, unpacking one row's block back to the original layout.
 #include "internal.h"
 #include <stddef.h>
 
 int augur_repacked_type(int type) {
+    const int vnni = augur_isa_detected() >= AUGUR_ISA_AVX512_VNNI;
     switch (type) {
     case AUGUR_TYPE_Q4_K: return AUGUR_TYPE_Q4_K_X8;
     case AUGUR_TYPE_Q6_K: return AUGUR_TYPE_Q6_K_X8;
+    case AUGUR_TYPE_Q4_0: return vnni ? AUGUR_TYPE_Q4_0_X16 : -1;
+    case AUGUR_TYPE_Q5_0: return vnni ? AUGUR_TYPE_Q5_0_X16 : -1;
+    case AUGUR_TYPE_Q8_0: return vnni ? AUGUR_TYPE_Q8_0_X16 : -1;
     default: return -1;
+    }
+}
+
+int augur_repack_rows(int type) {
+    switch (type) {
+    case AUGUR_TYPE_Q4_K_X8: case AUGUR_TYPE_Q6_K_X8: return 8;
+    case AUGUR_TYPE_Q4_0_X16: case AUGUR_TYPE_Q5_0_X16: case AUGUR_TYPE_Q8_0_X16: return 16;
+    default: return 0;
+    }
+}
+
+// One block of 16 rows of a 32-element type (block_q8_0x16 … in internal.h): rows[i] is row i's block.
+static void pack_b32(int type, const uint8_t *const rows[16], void *out) {
+    for (int i = 0; i < 16; i++) {
+        const uint8_t *r = rows[i];
+        switch (type) {
+        case AUGUR_TYPE_Q8_0: {
+            block_q8_0x16 *x = out;
+            memcpy(&x->d[i], r, 2);
+            for (int j = 0; j < 8; j++) memcpy(x->qs[j] + 4 * i, r + offsetof(block_q8_0, qs) + 4 * j, 4);
+            break;
+        }
+        case AUGUR_TYPE_Q4_0: {
+            block_q4_0x16 *x = out;
+            memcpy(&x->d[i], r, 2);
+            for (int m = 0; m < 4; m++) memcpy(x->qs[m] + 4 * i, r + offsetof(block_q4_0, qs) + 4 * m, 4);
+            break;
+        }
+        default: { // Q5_0
+            block_q5_0x16 *x = out;
+            memcpy(&x->d[i], r, 2);
+            memcpy(&x->qh[i], r + offsetof(block_q5_0, qh), 4);
+            for (int m = 0; m < 4; m++) memcpy(x->qs[m] + 4 * i, r + offsetof(block_q5_0, qs) + 4 * m, 4);
+            break;
+        }
+        }
+    }
+}
+
+void augur_unrepack_b32(int type, const void *blk, int i, void *out) {
+    uint8_t *o = out;
+    switch (type) {
+    case AUGUR_TYPE_Q8_0_X16: {
+        const block_q8_0x16 *x = blk;
+        memcpy(o, &x->d[i], 2);
+        for (int j = 0; j < 8; j++) memcpy(o + offsetof(block_q8_0, qs) + 4 * j, x->qs[j] + 4 * i, 4);
+        break;
+    }
+    case AUGUR_TYPE_Q4_0_X16: {
+        const block_q4_0x16 *x = blk;
+        memcpy(o, &x->d[i], 2);
+        for (int m = 0; m < 4; m++) memcpy(o + offsetof(block_q4_0, qs) + 4 * m, x->qs[m] + 4 * i, 4);
+        break;
+    }
+    default: { // Q5_0_X16
+        const block_q5_0x16 *x = blk;
+        memcpy(o, &x->d[i], 2);
+        memcpy(o + offsetof(block_q5_0, qh), &x->qh[i], 4);
+        for (int m = 0; m < 4; m++) memcpy(o + offsetof(block_q5_0, qs) + 4 * m, x->qs[m] + 4 * i, 4);
+        break;
+    }
     }
 }
 
@@ -65,6 +131,16 @@ void augur_unrepack_q6_K(const block_q6_Kx8 *x, int i, block_q6_K *out) {
 }
 
 void augur_repack_x8(int type, const void *W, int64_t r0, int64_t r1, int64_t k, void *dst) {
+    if (type == AUGUR_TYPE_Q4_0 || type == AUGUR_TYPE_Q5_0 || type == AUGUR_TYPE_Q8_0) {
+        const size_t block = augur_row_bytes(type, QK), rb = (size_t)(k / QK) * block;
+        for (int64_t r = r0; r + 16 <= r1; r += 16)
+            for (size_t o = 0; o < rb; o += block) { // block o / block of rows r … r + 15
+                const uint8_t *rows[16];
+                for (int i = 0; i < 16; i++) rows[i] = (const uint8_t *)W + (size_t)(r + i) * rb + o;
+                pack_b32(type, rows, (char *)dst + (size_t)r * rb + 16 * o);
+            }
+        return;
+    }
     if (type != AUGUR_TYPE_Q4_K && type != AUGUR_TYPE_Q6_K) return;
     const int q4 = type == AUGUR_TYPE_Q4_K;
     const size_t block = q4 ? sizeof(block_q4_K) : sizeof(block_q6_K), rb = (size_t)(k / QK_K) * block;

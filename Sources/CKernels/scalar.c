@@ -249,11 +249,11 @@ static void decode_q6_K(const block_q6_K *b, int q[QK_K], int sc[16]) {
 
 static size_t block_bytes(int type) {
     switch (type) {
-    case AUGUR_TYPE_Q4_0: return sizeof(block_q4_0);
+    case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q4_0_X16: return sizeof(block_q4_0); // repacked: bytes per row
     case AUGUR_TYPE_Q4_1: return sizeof(block_q4_1);
-    case AUGUR_TYPE_Q5_0: return sizeof(block_q5_0);
+    case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q5_0_X16: return sizeof(block_q5_0);
     case AUGUR_TYPE_Q5_1: return sizeof(block_q5_1);
-    case AUGUR_TYPE_Q8_0: return sizeof(block_q8_0);
+    case AUGUR_TYPE_Q8_0: case AUGUR_TYPE_Q8_0_X16: return sizeof(block_q8_0);
     case AUGUR_TYPE_Q8_1: return sizeof(block_q8_1);
     case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q4_K_X8: return sizeof(block_q4_K); // repacked: bytes per row
     case AUGUR_TYPE_Q5_K: return sizeof(block_q5_K);
@@ -269,7 +269,8 @@ int64_t augur_block_size(int type) {
     switch (type) {
     case AUGUR_TYPE_F32: case AUGUR_TYPE_F16: case AUGUR_TYPE_BF16: return 1;
     case AUGUR_TYPE_Q4_0: case AUGUR_TYPE_Q4_1: case AUGUR_TYPE_Q5_0: case AUGUR_TYPE_Q5_1:
-    case AUGUR_TYPE_Q8_0: case AUGUR_TYPE_Q8_1: return QK;
+    case AUGUR_TYPE_Q8_0: case AUGUR_TYPE_Q8_1:
+    case AUGUR_TYPE_Q4_0_X16: case AUGUR_TYPE_Q5_0_X16: case AUGUR_TYPE_Q8_0_X16: return QK;
     case AUGUR_TYPE_Q4_K: case AUGUR_TYPE_Q5_K: case AUGUR_TYPE_Q6_K: case AUGUR_TYPE_Q8_K:
     case AUGUR_TYPE_Q4_K_X8: case AUGUR_TYPE_Q6_K_X8: return QK_K;
     default: return 0;
@@ -282,8 +283,8 @@ size_t augur_row_bytes(int type, int64_t n) {
 }
 
 int augur_type_dequantizable(int type) {
-    return type != AUGUR_TYPE_Q2_K && type != AUGUR_TYPE_Q3_K && type != AUGUR_TYPE_Q4_K_X8 &&
-           type != AUGUR_TYPE_Q6_K_X8 && augur_block_size(type) != 0;
+    return type != AUGUR_TYPE_Q2_K && type != AUGUR_TYPE_Q3_K && augur_repack_rows(type) == 0 &&
+           augur_block_size(type) != 0;
 }
 
 void augur_dequantize_row(int type, const void *src, float *dst, int64_t n) {
@@ -353,9 +354,13 @@ void augur_dequantize_row(int type, const void *src, float *dst, int64_t n) {
 
 // ---------------------------------------------------------------------------------------------
 // Matmul twins. Contract per (row, token):
-//  * 32-element blocks: lane j (0..7) of 8 float accumulators takes, for every block b in order,
+//  * 32-element blocks (Q4_0, Q5_0, Q8_0): the block's integer sum is exact; for every block b in order
+//      acc = fmaf(d_w(b) * d_x(b), (float)Σ_{e<32} w[e]*x[e], acc);   result = acc.
+//  * Q4_1 (ggml's AVX2 order, bitwise): lane j (0..7) of 8 float accumulators takes, for every block b,
 //      acc[j] = fmaf(d_w(b) * d_x(b), (float)Σ_{e=4j}^{4j+3} w[e]*x[e], acc[j]);
-//    result = hsum8_ref(acc)  (+ Σ_b m_w(b) * s_x(b), summed sequentially, for Q4_1).
+//    result = hsum8_ref(acc) + Σ_b m_w(b) * s_x(b) (summed sequentially). Kept apart: SmolLM2 (Q4_1) is
+//    sensitive enough that the exact block sums moved its logits by up to 1.4 from llama.cpp's (0.8 between
+//    llama.cpp's own batch and decode paths).
 //  * K-quants: the super-block's integer sums are exact; per super-block in order
 //      Q4_K/Q5_K: sum = sum + ((d_w*d_x)*(float)isum - (dmin_w*d_x)*(float)isumm)
 //      Q6_K:      sum = sum + (d_w*d_x)*(float)isum
@@ -364,20 +369,31 @@ void augur_dequantize_row(int type, const void *src, float *dst, int64_t n) {
 #define ROW(W, rb, r) ((const void *)((const char *)(W) + (size_t)(r) * (rb)))
 #define TOK(X, st, t) ((const void *)((const char *)(X) + (size_t)(t) * (st)))
 
+// `type` may be a 16-row repacked type: each block is then un-repacked from its group first.
 static void mm_block32_ref(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                            const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
     const int64_t nb = k / QK;
     const size_t bb = block_bytes(type);
+    const int x16 = augur_repack_rows(type) == 16;
+    const int base = type == AUGUR_TYPE_Q4_0_X16 ? AUGUR_TYPE_Q4_0 : type == AUGUR_TYPE_Q5_0_X16 ? AUGUR_TYPE_Q5_0
+                   : type == AUGUR_TYPE_Q8_0_X16 ? AUGUR_TYPE_Q8_0 : type;
+    uint8_t unpacked[sizeof(block_q8_0)];
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *wrow = ROW(W, row_bytes, r);
+        const uint8_t *group = ROW(W, row_bytes, r & ~(int64_t)15);
         for (int t = 0; t < ntok; t++) {
             const void *xt = TOK(xq, xq_stride, t);
-            float acc[8] = {0}, summs = 0;
+            float acc = 0, lanes[8] = {0}, summs = 0;
             for (int64_t b = 0; b < nb; b++) {
                 int w[QK];
                 float dw, mw, dx, sx = 0;
                 const int8_t *qx;
-                decode32(type, wrow + b * bb, w, &dw, &mw);
+                if (x16) {
+                    augur_unrepack_b32(type, group + (size_t)b * 16 * bb, (int)(r & 15), unpacked);
+                    decode32(base, unpacked, w, &dw, &mw);
+                } else {
+                    decode32(type, wrow + b * bb, w, &dw, &mw);
+                }
                 if (type == AUGUR_TYPE_Q4_1) {
                     const block_q8_1 *x = (const block_q8_1 *)xt + b;
                     dx = h2f(x->d); sx = h2f(x->s); qx = x->qs;
@@ -385,15 +401,21 @@ static void mm_block32_ref(int type, const void *W, size_t row_bytes, int64_t r0
                     const block_q8_0 *x = (const block_q8_0 *)xt + b;
                     dx = h2f(x->d); qx = x->qs;
                 }
-                const float d = dw * dx;
-                for (int j = 0; j < 8; j++) {
-                    int s = 0;
-                    for (int e = 4 * j; e < 4 * j + 4; e++) s += w[e] * qx[e];
-                    acc[j] = fmaf(d, (float)s, acc[j]);
+                if (type == AUGUR_TYPE_Q4_1) {
+                    const float d = dw * dx;
+                    for (int j = 0; j < 8; j++) {
+                        int s = 0;
+                        for (int e = 4 * j; e < 4 * j + 4; e++) s += w[e] * qx[e];
+                        lanes[j] = fmaf(d, (float)s, lanes[j]);
+                    }
+                    summs = summs + mw * sx;
+                } else {
+                    int32_t isum = 0;
+                    for (int e = 0; e < QK; e++) isum += w[e] * qx[e];
+                    acc = fmaf(dw * dx, (float)isum, acc);
                 }
-                if (type == AUGUR_TYPE_Q4_1) summs = summs + mw * sx;
             }
-            float res = hsum8_ref(acc);
+            float res = type == AUGUR_TYPE_Q4_1 ? hsum8_ref(lanes) : acc;
             if (type == AUGUR_TYPE_Q4_1) res = res + summs;
             out[(int64_t)t * ldo + r] = res;
         }
@@ -409,6 +431,9 @@ BLOCK32_TWIN(mm_q4_0_ref, AUGUR_TYPE_Q4_0)
 BLOCK32_TWIN(mm_q4_1_ref, AUGUR_TYPE_Q4_1)
 BLOCK32_TWIN(mm_q5_0_ref, AUGUR_TYPE_Q5_0)
 BLOCK32_TWIN(mm_q8_0_ref, AUGUR_TYPE_Q8_0)
+BLOCK32_TWIN(mm_q4_0_x16_ref, AUGUR_TYPE_Q4_0_X16)
+BLOCK32_TWIN(mm_q5_0_x16_ref, AUGUR_TYPE_Q5_0_X16)
+BLOCK32_TWIN(mm_q8_0_x16_ref, AUGUR_TYPE_Q8_0_X16)
 
 static void mm_q45_K_ref(int type, const void *W, size_t row_bytes, int64_t r0, int64_t r1, int64_t k,
                          const void *xq, size_t xq_stride, int ntok, float *out, int64_t ldo) {
@@ -519,4 +544,5 @@ const matmul_set augur_mm_scalar = {
     .f32 = mm_f32_ref, .f16 = mm_f16_ref, .q4_0 = mm_q4_0_ref, .q4_1 = mm_q4_1_ref,
     .q5_0 = mm_q5_0_ref, .q8_0 = mm_q8_0_ref, .q4_K = mm_q4_K_ref, .q5_K = mm_q5_K_ref,
     .q6_K = mm_q6_K_ref, .q4_K_x8 = mm_q4_K_x8_ref, .q6_K_x8 = mm_q6_K_x8_ref,
+    .q4_0_x16 = mm_q4_0_x16_ref, .q5_0_x16 = mm_q5_0_x16_ref, .q8_0_x16 = mm_q8_0_x16_ref,
 };

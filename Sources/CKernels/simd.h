@@ -29,6 +29,17 @@ static inline AVX2 int32_t hsum_i32(__m256i v) {
     return _mm_cvtsi128_si32(r);
 }
 
+// Lane t of the result: the exact sum of v[t]'s 8 lanes for t < NT, 0 above (NT a constant after inlining).
+static inline AVX2 __attribute__((always_inline)) __m256i hsum8x8_epi32(const __m256i v[8], const int NT) {
+    __m256i a[8];
+    for (int t = 0; t < 8; t++) a[t] = t < NT ? v[t] : _mm256_setzero_si256();
+    const __m256i h01 = _mm256_hadd_epi32(a[0], a[1]), h23 = _mm256_hadd_epi32(a[2], a[3]);
+    const __m256i h45 = _mm256_hadd_epi32(a[4], a[5]), h67 = _mm256_hadd_epi32(a[6], a[7]);
+    // q0 = [Σ lanes 0-3 of v0, v1, v2, v3 | Σ lanes 4-7 of v0, v1, v2, v3]; q1 the same for v4…v7.
+    const __m256i q0 = _mm256_hadd_epi32(h01, h23), q1 = _mm256_hadd_epi32(h45, h67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(q0, q1, 0x20), _mm256_permute2x128_si256(q0, q1, 0x31));
+}
+
 // F16C conversion of one half. Not _cvtsh_ss: clang lowers it to vpinsrw into whatever register
 // is free, which can be a loop's accumulator and chains every iteration through that merge.
 // The empty asm pins the full vmovd (which zeroes the register) so the conversion has no input

@@ -29,6 +29,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         public var warmUpChunk = 16
         /// Which drafters speculative decoding uses.
         public var speculation: SpeculationMode = .auto
+        /// The draft model's output shortlist size (`OutputShortlist` base ids; 0: every logit).
+        public var draftVocabulary = 16384
         /// Greedy (temperature 0, the default) or sampled decoding.
         public var sampling = SamplingSettings()
         /// Seed of the sampling generator (nil: from the system).
@@ -48,6 +50,8 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
     public let modelPath: String
     /// The draft model (nil: none, or speculation off).
     public let draftModel: Model?
+    /// The draft model's output shortlist, grown with every document's tokens (nil: full logits).
+    private let draftShortlist: OutputShortlist?
     private let tuner = SpeculationTuner()
     private let speculation = Mutex(SpeculationStatistics())
     private let random: Mutex<SeededRandom>
@@ -78,6 +82,10 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
                 "cachedDocuments": .int(sessions.count),
                 "cacheBytes": .int(sessions.totalBytes),
                 "speculation": speculation.withLock { $0 }.json(mode: options.speculation, hasDraftModel: draftModel != nil),
+                "draftShortlist": draftShortlist.map {
+                    let (tokens, restarts) = $0.snapshot
+                    return ["tokens": .int(tokens), "base": .int($0.baseCount), "restarts": .int(restarts)]
+                } ?? .null,
             ]
         }
     }
@@ -98,6 +106,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         } else {
             draftModel = nil
         }
+        draftShortlist = draftModel.flatMap { options.draftVocabulary > 0 ? OutputShortlist(model: $0, baseCount: options.draftVocabulary) : nil }
         random = Mutex(options.seed.map { SeededRandom(seed: $0) } ?? SeededRandom())
         tokenizer = try Tokenizer(gguf: file)
         self.grammars = grammars
@@ -183,7 +192,9 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
             }
             let end = position + count
             let chunkStarted = monotonicMilliseconds()
-            logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache, logits: .last)
+            // Logits after the prompt's last chunk only (an earlier chunk's are never used).
+            logits = try model.forward(tokens: Array(prompt[position..<end]), cache: session.cache,
+                                       logits: end == prompt.count ? .last : .none)
             let perToken = (monotonicMilliseconds() - chunkStarted) / Double(count)
             prefillCost.withLock { $0 = $0 > 0 ? 0.7 * $0 + 0.3 * perToken : perToken }
             session.tokens += prompt[position..<end]
@@ -306,7 +317,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
                 cancellation.isCancelled || monotonicMilliseconds() > deadline
             }
             if synced {
-                drafter = DraftModelDrafter(model: draftModel!, session: draft)
+                drafter = DraftModelDrafter(model: draftModel!, session: draft, shortlist: draftShortlist)
             } else {
                 logger.debug("draft model cache of \(language) document not ready in time; n-gram drafts only")
             }

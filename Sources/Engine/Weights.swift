@@ -16,7 +16,7 @@ public struct WeightMatrix: @unchecked Sendable {
     public let type: GGMLType
     /// The layout the kernels read: `type`, or its repacked 8-row layout (`AUGUR_TYPE_Q4_K_X8`, …).
     public private(set) var kernelType: Int32
-    /// Owns the repacked copy `data` points into (nil when `data` is in the mapping).
+    /// Owns the copy `data` points into (nil when `data` is in the mapping).
     private var storage: RepackedStorage?
     /// Output features (ggml `ne1`).
     public let rows: Int
@@ -56,27 +56,42 @@ public struct WeightMatrix: @unchecked Sendable {
         kernelType = Int32(info.type.rawValue)
     }
 
+    /// A matrix of `rows` rows in `source`'s file layout at `data`, memory that `storage` owns (an
+    /// `OutputShortlist`'s copied rows).
+    init(copyOf source: WeightMatrix, rows: Int, data: UnsafeRawPointer, storage: RepackedStorage) {
+        name = source.name
+        type = source.type
+        kernelType = Int32(source.type.rawValue)
+        self.storage = storage
+        self.rows = rows
+        columns = source.columns
+        rowBytes = source.rowBytes
+        self.data = data
+    }
+
     /// Whether `data` is a repacked copy (`kernelType` is a repacked layout).
-    public var isRepacked: Bool { storage != nil }
+    public var isRepacked: Bool { kernelType != Int32(type.rawValue) }
 
     /// Whether models repack Q4_K / Q6_K matrices at load by default (`AUGUR_REPACK=0` keeps the file's layout,
     /// for comparisons).
     public static let repackingEnabled: Bool = getenv("AUGUR_REPACK").map { String(cString: $0) != "0" } ?? true
 
-    /// This matrix with its rows repacked eight at a time for the 8-row kernels (bitwise the same products; see
-    /// `augur_repack_x8`), or itself when its type has no repacked layout or its rows are not a multiple of 8.
-    /// Used for every matmul, so the pages of the original are released from this process (they stay in the
-    /// page cache, and come back on access).
+    /// This matrix with its rows repacked eight (Q4_K, Q6_K) or sixteen (Q4_0, Q5_0, Q8_0, with AVX-512 VNNI) at a
+    /// time for the row-group kernels (bitwise the same products; see `augur_repack_x8`), or itself when its type
+    /// has no repacked layout here or its rows are not a multiple of the group. Used for every matmul, so the
+    /// pages of the original are released from this process (they stay in the page cache, and come back on access).
     func repacked() -> WeightMatrix {
         let x8 = augur_repacked_type(Int32(type.rawValue))
-        guard storage == nil, x8 >= 0, rows % 8 == 0, rows > 0 else { return self }
+        guard !isRepacked, x8 >= 0 else { return self }
+        let group = Int(augur_repack_rows(x8))
+        guard group > 0, rows % group == 0, rows > 0 else { return self }
         let copy = RepackedStorage(byteCount: rows * rowBytes)
         // Big matrices in two halves at once (loading the 1.5B measured ~0.5 s longer than without repacking).
         let parts = rows * rowBytes >= 1 << 23 ? 2 : 1
         nonisolated(unsafe) let (source, destination) = (data, copy.base)
-        let (ggmlType, groups, k) = (Int32(type.rawValue), rows / 8, Int64(columns))
+        let (ggmlType, groups, k) = (Int32(type.rawValue), rows / group, Int64(columns))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let r0 = Int64(groups * part / parts * 8), r1 = Int64(groups * (part + 1) / parts * 8)
+            let r0 = Int64(groups * part / parts * group), r1 = Int64(groups * (part + 1) / parts * group)
             augur_repack_x8(ggmlType, source, r0, r1, k, destination)
         }
         var result = self
@@ -100,7 +115,7 @@ public struct WeightMatrix: @unchecked Sendable {
     /// Drops this matrix's pages of the file mapping from the process's memory (`MADV_DONTNEED`: a private,
     /// read-only file mapping reads them back from the file if touched again).
     func releaseMappedPages() {
-        guard storage == nil else { return }
+        guard storage == nil else { return }  // not in the mapping
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (Int(bitPattern: data) + page - 1) / page * page
         let end = (Int(bitPattern: data) + rows * rowBytes) / page * page
@@ -112,7 +127,7 @@ public struct WeightMatrix: @unchecked Sendable {
     func row(_ r: Int) -> UnsafeRawPointer { data + r * rowBytes }
 }
 
-/// A repacked weight matrix's memory, freed with the last `WeightMatrix` holding it. Big ones are anonymous
+/// A repacked weight matrix's memory (or an `OutputShortlist`'s copied rows), freed with the last `WeightMatrix` holding it. Big ones are anonymous
 /// mappings in 2 MiB transparent huge pages where the kernel allows (`MADV_HUGEPAGE`): 512× fewer page faults
 /// while repacking and TLB misses while streaming the weights.
 final class RepackedStorage: @unchecked Sendable {

@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var record: String?
     /// Speculative decoding: `auto`, `draft`, `ngram` or `off` (see `Docs/Speculative.md`).
     public var speculation = "auto"
+    /// The draft model's output shortlist: logits for this many most common token ids plus the document's own
+    /// tokens only (cheaper draft steps; the primary still decides every token). 0: the whole vocabulary.
+    public var draftVocabulary = ServerConfiguration.defaultDraftVocabulary
     /// Sampling temperature; 0 is greedy (the default).
     public var temperature: Double = 0
     /// Nucleus sampling mass (with temperature > 0); 1 keeps every token.
@@ -41,6 +44,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `--no-cursor-line-in-middle`; Docs/Completion.md).
     public var cursorLineInMiddle = true
 
+    /// The default `draftVocabulary` (Docs/Speculative.md, "Cheaper drafting").
+    public static let defaultDraftVocabulary = 16384
+
     /// The accepted values of `speculation`.
     public static let speculationModes = ["auto", "draft", "ngram", "off"]
 
@@ -51,7 +57,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("model", "string"), ("draft", "string or false"), ("modelsDirectory", "string"), ("threads", "integer"), ("maxDocumentBytes", "integer"),
         ("maxPendingRequests", "integer"), ("cacheMB", "integer"), ("maxLatencyMs", "integer"), ("maxTokens", "integer"),
         ("record", "string"),
-        ("speculation", "string"), ("temperature", "number"), ("topP", "number"), ("reuseTypedThrough", "boolean"),
+        ("speculation", "string"), ("draftVocabulary", "integer"), ("temperature", "number"), ("topP", "number"), ("reuseTypedThrough", "boolean"),
         ("cursorLineInMiddle", "boolean"),
     ]
 
@@ -104,6 +110,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 } else {
                     warnings.append("initializationOptions.speculation must be one of \(Self.speculationModes.joined(separator: ", ")); ignored")
                 }
+            case "draftVocabulary": if let n = integer(0...(1 << 24)) { draftVocabulary = n }
             case "temperature": if let x = number(0...10) { temperature = x }
             case "topP": if let x = number(0.000_001...1) { topP = x }
             case "reuseTypedThrough":

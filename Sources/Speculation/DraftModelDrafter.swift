@@ -22,10 +22,10 @@ public final class DraftSession: @unchecked Sendable {
     }
 
     /// Brings the cache up to `sequence`, evaluating only what differs from the cached tokens, `chunk` tokens
-    /// per forward call; `shouldStop` is asked between chunks. Returns the logits after the last token (nil
-    /// when stopped early; what was evaluated stays cached).
+    /// per forward call; `shouldStop` is asked between chunks. Returns the logits after the last token (only
+    /// `shortlist`'s when given; nil when stopped early; what was evaluated stays cached).
     @discardableResult
-    public func sync(to sequence: [Int32], model: Model, chunk: Int = 64,
+    public func sync(to sequence: [Int32], model: Model, chunk: Int = 64, shortlist: OutputShortlist? = nil,
                      shouldStop: () -> Bool = { false }) throws -> Logits? {
         guard !sequence.isEmpty else { return nil }
         var common = commonPrefixLength(tokens, sequence)
@@ -36,7 +36,9 @@ public final class DraftSession: @unchecked Sendable {
         while position < sequence.count {
             if position > common && shouldStop() { return nil }
             let end = min(sequence.count, position + chunk)
-            logits = try model.forward(tokens: Array(sequence[position..<end]), cache: cache, logits: .last)
+            // Logits after the last chunk only.
+            logits = try model.forward(tokens: Array(sequence[position..<end]), cache: cache,
+                                       logits: end == sequence.count ? .last : .none, shortlist: shortlist)
             tokens += sequence[position..<end]
             position = end
         }
@@ -54,7 +56,7 @@ public final class DraftSession: @unchecked Sendable {
         while position < sequence.count {
             if position > common && shouldStop() { return false }
             let end = min(sequence.count, position + chunk)
-            _ = try model.forward(tokens: Array(sequence[position..<end]), cache: cache, logits: .last)
+            _ = try model.forward(tokens: Array(sequence[position..<end]), cache: cache, logits: .none)
             tokens += sequence[position..<end]
             position = end
         }
@@ -66,11 +68,14 @@ public final class DraftSession: @unchecked Sendable {
 }
 
 /// Drafts with a small model of the same vocabulary, one token per forward pass, stopping early when its
-/// confidence (top probability) falls below `minConfidence`.
+/// confidence (top probability) falls below `minConfidence`. With a `shortlist` the draft model computes the
+/// logits of the shortlisted tokens only (cheaper steps); the sequence's own tokens and the stop tokens are
+/// added to it before each draft, so what the document repeats can still be proposed.
 public final class DraftModelDrafter: Drafter {
     public var kind: DrafterKind { .draftModel }
     public let model: Model
     public let session: DraftSession
+    public let shortlist: OutputShortlist?
     /// Stop drafting before a token whose top probability is below this (it would probably be rejected).
     public var minConfidence: Double
     /// Milliseconds of the last `propose` spent catching up on the sequence (not drafting).
@@ -79,9 +84,10 @@ public final class DraftModelDrafter: Drafter {
     public private(set) var lastSteps = 0
     public private(set) var lastStepMilliseconds = 0.0
 
-    public init(model: Model, session: DraftSession, minConfidence: Double = 0.5) {
+    public init(model: Model, session: DraftSession, minConfidence: Double = 0.5, shortlist: OutputShortlist? = nil) {
         self.model = model
         self.session = session
+        self.shortlist = shortlist
         self.minConfidence = minConfidence
     }
 
@@ -90,7 +96,11 @@ public final class DraftModelDrafter: Drafter {
         lastSteps = 0
         lastStepMilliseconds = 0
         var start = monotonicMilliseconds()
-        guard maxTokens > 0, var logits = try session.sync(to: sequence, model: model) else {
+        if let shortlist, maxTokens > 0 {
+            shortlist.include(stop)
+            shortlist.include(sequence)
+        }
+        guard maxTokens > 0, var logits = try session.sync(to: sequence, model: model, shortlist: shortlist) else {
             lastSyncMilliseconds = monotonicMilliseconds() - start
             return Draft()
         }
@@ -111,7 +121,7 @@ public final class DraftModelDrafter: Drafter {
             }
             draft.tokens.append(token)
             if draft.tokens.count >= maxTokens || stop.contains(token) { break }
-            logits = try model.forward(tokens: [token], cache: session.cache, logits: .last)
+            logits = try model.forward(tokens: [token], cache: session.cache, logits: .last, shortlist: shortlist)
             session.append(token)
             lastSteps += 1
         }

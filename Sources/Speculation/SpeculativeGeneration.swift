@@ -40,10 +40,14 @@ public struct SpeculativeGeneration {
     public let seed: UInt64?
     /// The draft model's cache, kept across runs (a later prompt sharing a prefix reuses it).
     public let draftSession: DraftSession?
+    /// The draft model's output shortlist (nil: it computes every logit), kept across runs.
+    public let draftShortlist: OutputShortlist?
 
-    /// `draftLength` fixes the draft length (nil: adaptive); `minConfidence` is the draft model's early stop.
+    /// `draftLength` fixes the draft length (nil: adaptive); `minConfidence` is the draft model's early stop;
+    /// `draftVocabulary` restricts the draft model's logits to an `OutputShortlist` of that many base ids (nil
+    /// or 0: the whole vocabulary).
     public init(primary: Model, draftModel: Model?, mode: SpeculationMode, sampling: SamplingSettings = SamplingSettings(),
-                draftLength: Int? = nil, minConfidence: Double = 0.5, seed: UInt64? = nil,
+                draftLength: Int? = nil, minConfidence: Double = 0.5, draftVocabulary: Int? = nil, seed: UInt64? = nil,
                 tuner: SpeculationTuner? = nil) {
         self.primary = primary
         self.draftModel = draftModel
@@ -55,6 +59,9 @@ public struct SpeculativeGeneration {
         self.minConfidence = minConfidence
         self.seed = seed
         draftSession = draftModel.map { DraftSession(model: $0) }
+        draftShortlist = draftModel.flatMap { model in
+            draftVocabulary.flatMap { $0 > 0 ? OutputShortlist(model: model, baseCount: $0) : nil }
+        }
     }
 
     /// Generates after `prompt` (evaluated into `cache`, a fresh one when nil) until a token in `stop`
@@ -92,7 +99,9 @@ public struct SpeculativeGeneration {
         var result = SpeculativeRun(promptIDs: prompt, prefillTokens: prompt.count)
         let start = monotonicMilliseconds()
         let drafter = draftModel.flatMap { model in
-            draftSession.map { DraftModelDrafter(model: model, session: $0, minConfidence: minConfidence) }
+            draftSession.map {
+                DraftModelDrafter(model: model, session: $0, minConfidence: minConfidence, shortlist: draftShortlist)
+            }
         }
         let decoder = SpeculativeDecoder(primary: primary, cache: cache, prompt: prompt, logits: logits,
                                          mode: mode ?? self.mode,

@@ -19,8 +19,8 @@ struct BenchCommand: ParsableCommand {
             Token ids are pseudo-random (fixed seed), as llama-bench's are. Each figure is the median of \
             --repetitions runs. Verification: after a --prefix-token prefix, evaluate k tokens in one pass with \
             logits for all of them, then roll the cache back; reported as milliseconds and as a ratio to k = 1 \
-            (one decode step). With --json, prints one object. AUGUR_REPACK=0 keeps Q4_K / Q6_K weights in the \
-            file's layout instead of repacking them at load (for comparisons).
+            (one decode step). With --json, prints one object. AUGUR_REPACK=0 keeps the weights in the \
+            file's layout instead of repacking them for the row-group kernels (for comparisons).
             """
     )
 

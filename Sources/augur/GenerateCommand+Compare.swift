@@ -28,7 +28,7 @@ extension GenerateCommand {
         let generator = SpeculativeGeneration(
             primary: engine, draftModel: needsDraft ? try loadDraft(for: .auto) : nil, mode: .auto,
             sampling: SamplingSettings(temperature: Float(temperature), topP: Float(topP)),
-            draftLength: draftLength, minConfidence: draftMinConfidence, seed: seed)
+            draftLength: draftLength, minConfidence: draftMinConfidence, draftVocabulary: draftVocabulary, seed: seed)
         let stop = engine.stopTokenIDs.union(tokenizer.specialTokens.endOfGeneration)
         let cache = KVCache(model: engine)
         for (index, prompt) in prompts.enumerated() {

@@ -62,6 +62,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Draft-model confidence (top probability) below which drafting stops.")
     var draftMinConfidence: Double = 0.5
 
+    @Option(name: .long, help: "Draft model's output shortlist: logits for the N most common token ids plus the prompt's own tokens only (cheaper draft steps; the primary still decides). 0: the whole vocabulary.")
+    var draftVocabulary: Int = 0
+
     @Option(name: .long, help: "Sampling temperature (0: greedy).")
     var temperature: Double = 0
 
@@ -95,6 +98,7 @@ struct GenerateCommand: ParsableCommand {
         guard (0...10).contains(temperature) else { throw ValidationError("--temperature must be in 0...10") }
         guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
         if let draftLength, !(0...16).contains(draftLength) { throw ValidationError("--draft-length must be in 0...16") }
+        guard draftVocabulary >= 0 else { throw ValidationError("--draft-vocabulary must not be negative") }
     }
 
     func run() throws {
@@ -150,7 +154,7 @@ struct GenerateCommand: ParsableCommand {
             let speculative = SpeculativeGeneration(
                 primary: engine, draftModel: try loadDraft(for: mode), mode: mode,
                 sampling: SamplingSettings(temperature: Float(temperature), topP: Float(topP)),
-                draftLength: draftLength, minConfidence: draftMinConfidence, seed: seed)
+                draftLength: draftLength, minConfidence: draftMinConfidence, draftVocabulary: draftVocabulary, seed: seed)
             generation = try speculative.run(prompt: promptIDs, maxTokens: maxTokens, stop: stop) { id in
                 if streaming { Self.writeOut(decoder.append(id)) }
             }

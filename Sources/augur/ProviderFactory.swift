@@ -47,6 +47,7 @@ func makeCompletionProvider(_ configuration: ServerConfiguration, logger: Logger
         logger.info("KV-cache budget \(cacheMB) MiB (a quarter of the available memory, 64...\(draft != nil ? 320 : 512) MiB; --cache-mb sets it)")
     }
     options.speculation = speculation
+    options.draftVocabulary = configuration.draftVocabulary
     options.cursorLineInMiddle = configuration.cursorLineInMiddle
     options.sampling = SamplingSettings(temperature: Float(configuration.temperature), topP: Float(configuration.topP))
     do {

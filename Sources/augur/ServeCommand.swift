@@ -47,6 +47,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Speculative decoding: auto, draft, ngram or off.")
     var speculation: String = "auto"
 
+    @Option(name: .long, help: "Draft model's output shortlist: logits for the N most common token ids plus the document's own tokens only (cheaper draft steps; the primary still decides). 0: the whole vocabulary.")
+    var draftVocabulary: Int = ServerConfiguration.defaultDraftVocabulary
+
     @Option(name: .long, help: "Sampling temperature (0: greedy).")
     var temperature: Double = 0
 
@@ -71,6 +74,7 @@ struct ServeCommand: ParsableCommand {
         guard ServerConfiguration.speculationModes.contains(speculation) else {
             throw ValidationError("--speculation must be one of \(ServerConfiguration.speculationModes.joined(separator: ", "))")
         }
+        guard (0...(1 << 24)).contains(draftVocabulary) else { throw ValidationError("--draft-vocabulary must be in 0...16777216") }
         guard (0...10).contains(temperature) else { throw ValidationError("--temperature must be in 0...10") }
         guard topP > 0 && topP <= 1 else { throw ValidationError("--top-p must be in (0, 1]") }
     }
@@ -121,6 +125,7 @@ struct ServeCommand: ParsableCommand {
         configuration.cacheMB = cacheMb
         configuration.record = record
         configuration.speculation = speculation
+        configuration.draftVocabulary = draftVocabulary
         configuration.temperature = temperature
         configuration.topP = topP
         configuration.reuseTypedThrough = !noReuseTypedThrough

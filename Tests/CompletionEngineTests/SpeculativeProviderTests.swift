@@ -49,5 +49,9 @@ struct SpeculativeProviderTests {
         let json = speculative[2].1.statistics
         #expect(json["speculation"]?["mode"]?.stringValue == "auto")
         #expect(json["speculation"]?["draftModel"]?["passes"]?.intValue != nil)
+        // The draft computes logits for the default 16,384-id shortlist plus the documents' other tokens.
+        #expect(json["draftShortlist"]?["base"]?.intValue == 16384)
+        #expect((json["draftShortlist"]?["tokens"]?.intValue ?? 0) > 16384)
+        #expect(plain.statistics["draftShortlist"] == .null)  // no draft model with speculation off
     }
 }

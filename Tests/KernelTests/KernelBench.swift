@@ -31,7 +31,7 @@ import Darwin
             let x = quantizedActivations(type, k: k, ntok: 16, rng: &rng)
             var out = [Float](repeating: 0, count: rows * 16)
             let threads = getenv("AUGUR_KERNEL_BENCH_THREADS").flatMap { Int(String(cString: $0)) } ?? 1
-            // Q4_K and Q6_K also repacked (8 rows interleaved), as the engine loads them.
+            // Also repacked (Q4_K / Q6_K 8 rows interleaved, Q4_0 / Q5_0 / Q8_0 16), as the engine loads them.
             let layouts = [(type, original)] + (augur_repacked_type(type) >= 0
                 ? [(augur_repacked_type(type), repacked(type, original, rows: rows, k: k))] : [])
             let runs = layouts.flatMap { layout in availableISAs.filter { $0 != AUGUR_ISA_AVX512 }.map { (layout.0, layout.1, $0) } }
@@ -73,7 +73,7 @@ private func runSplit(_ isa: augur_isa, _ type: Int32, w: [UInt8], rows: Int, k:
             out.withUnsafeMutableBufferPointer { op in
                 nonisolated(unsafe) let (wb, xb, ob, kernels) = (wp.baseAddress!, xp.baseAddress!, op.baseAddress!, table)
                 DispatchQueue.concurrentPerform(iterations: threads) { i in
-                    let r0 = rows * i / threads / 8 * 8, r1 = i == threads - 1 ? rows : rows * (i + 1) / threads / 8 * 8
+                    let r0 = rows * i / threads / 16 * 16, r1 = i == threads - 1 ? rows : rows * (i + 1) / threads / 16 * 16
                     kernels.pointee.matmul(type, wb, rowBytes, Int64(r0), Int64(r1), Int64(k), xb, x.stride, Int32(ntok),
                                          ob, Int64(rows))
                 }

@@ -106,6 +106,19 @@ import Testing
         #expect(configuration.speculation == "ngram" && configuration.temperature == 0.5 && configuration.topP == 1)
     }
 
+    @Test func draftVocabulary() {
+        var configuration = ServerConfiguration()
+        #expect(configuration.draftVocabulary == 16384)
+        #expect(configuration.apply(initializationOptions: ["draftVocabulary": 0]).isEmpty)
+        #expect(configuration.draftVocabulary == 0)
+        #expect(configuration.apply(initializationOptions: ["draftVocabulary": 32768]).isEmpty)
+        #expect(configuration.draftVocabulary == 32768)
+        #expect(configuration.apply(initializationOptions: ["draftVocabulary": -1])
+            == ["initializationOptions.draftVocabulary must be an integer in 0...16777216; ignored"])
+        #expect(configuration.apply(initializationOptions: ["draftVocabulary": "all"]).count == 1)
+        #expect(configuration.draftVocabulary == 32768)
+    }
+
     @Test func cursorLineInMiddle() {
         var configuration = ServerConfiguration()
         #expect(configuration.cursorLineInMiddle)

@@ -10,13 +10,14 @@ extension SpeculationModelTests {
     struct GreedyExactnessTests {
         /// Plain greedy ids (the engine's `generateGreedy`), then each mode's ids after one shared prefill.
         static func check(primary: Model, draft: Model, prompts: [[Int32]], maxTokens: Int,
-                          modes: [SpeculationMode] = [.draft, .ngram, .auto], fixedLengths: [Int?] = [nil]) throws
-            -> SpeculationStatistics {
+                          modes: [SpeculationMode] = [.draft, .ngram, .auto], fixedLengths: [Int?] = [nil],
+                          draftVocabulary: Int? = nil) throws -> SpeculationStatistics {
             let stop = primary.stopTokenIDs
             var totals = SpeculationStatistics()
             // One generator per draft length, reused across prompts: its draft cache is rolled back, not rebuilt.
             let generators = fixedLengths.map {
-                SpeculativeGeneration(primary: primary, draftModel: draft, mode: .auto, draftLength: $0, minConfidence: 0.3)
+                SpeculativeGeneration(primary: primary, draftModel: draft, mode: .auto, draftLength: $0, minConfidence: 0.3,
+                                      draftVocabulary: draftVocabulary)
             }
             let cache = KVCache(model: primary)
             for (index, prompt) in prompts.enumerated() {
@@ -53,6 +54,19 @@ extension SpeculationModelTests {
             #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
             #expect(stats.draftModel.accepted < stats.draftModel.drafted)
             #expect(stats.ngram.drafted > 0)
+        }
+
+        @Test("Tiny pair, draft logits restricted to a 500-id shortlist (plus each prompt's tokens): 30 prompts",
+              .enabled(if: TestModels.hasSmol))
+        func tinyPairShortlist() throws {
+            let (primary, draft) = TestModels.smolPair
+            let tokenizer = try Tokenizer(gguf: primary.file)
+            let prompts = TestModels.codePrompts(count: 30, bytes: 100, seed: 13).map {
+                tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
+            }
+            let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12,
+                                       modes: [.draft, .auto], fixedLengths: [nil, 4], draftVocabulary: 500)
+            #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
         }
 
         @Test("Tiny pair, 6 prompts, fixed draft lengths 1, 3 and 8 (forced rejections and rollbacks)",

@@ -9,9 +9,11 @@ extension SpeculationModelTests {
     /// over a 2-token draft of the draft model (accepted, or resampled from the residual).
     @Suite("Sampled speculative decoding on a model follows the primary", .serialized)
     struct ModelDistributionTests {
-        @Test("Chi-square over the first two tokens, SmolLM2 layer-skip pair",
-              .enabled(if: TestModels.hasSmol))
-        func firstTwoTokens() throws {
+        /// `shortlist`: the draft's logits restricted to that many base ids plus the prompt's (0: all), so its `q`
+        /// is zero on most of the vocabulary — rejection sampling must still give the primary's distribution.
+        @Test("Chi-square over the first two tokens, SmolLM2 layer-skip pair (full and shortlisted draft)",
+              .enabled(if: TestModels.hasSmol), arguments: [0, 300])
+        func firstTwoTokens(shortlist base: Int) throws {
             let (primary, draft) = TestModels.smolPair
             let tokenizer = try Tokenizer(gguf: primary.file)
             let prompt = tokenizer.encode("    for (index, value) in values.enumerated() {\n        if value", addBOS: false)
@@ -38,7 +40,8 @@ extension SpeculationModelTests {
             tuning.fixedLength = 2
             let tuner = SpeculationTuner(parameters: tuning)
             let session = DraftSession(model: draft)
-            let drafter = DraftModelDrafter(model: draft, session: session, minConfidence: 0)
+            let shortlist = base > 0 ? OutputShortlist(model: draft, baseCount: base) : nil
+            let drafter = DraftModelDrafter(model: draft, session: session, minConfidence: 0, shortlist: shortlist)
             var counts: [Int: Int] = [:]
             var seeds = SeededRandom(seed: 99)
             var drafted = 0, accepted = 0

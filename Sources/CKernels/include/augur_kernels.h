@@ -29,8 +29,10 @@ enum {
     AUGUR_TYPE_Q5_0 = 6, AUGUR_TYPE_Q5_1 = 7, AUGUR_TYPE_Q8_0 = 8, AUGUR_TYPE_Q8_1 = 9,
     AUGUR_TYPE_Q2_K = 10, AUGUR_TYPE_Q3_K = 11, AUGUR_TYPE_Q4_K = 12, AUGUR_TYPE_Q5_K = 13,
     AUGUR_TYPE_Q6_K = 14, AUGUR_TYPE_Q8_K = 15, AUGUR_TYPE_BF16 = 30,
-    // Augur's own layouts (never in a file): Q4_K / Q6_K rows repacked eight at a time by augur_repack_x8.
+    // Augur's own layouts (never in a file): Q4_K / Q6_K rows repacked eight at a time and Q4_0 / Q5_0 / Q8_0
+    // rows sixteen at a time by augur_repack_x8.
     AUGUR_TYPE_Q4_K_X8 = 112, AUGUR_TYPE_Q6_K_X8 = 114,
+    AUGUR_TYPE_Q4_0_X16 = 102, AUGUR_TYPE_Q5_0_X16 = 106, AUGUR_TYPE_Q8_0_X16 = 108,
 };
 
 typedef enum {
@@ -82,14 +84,20 @@ void augur_matmul_ref(int weight_type, const void *W, size_t row_bytes, int64_t 
 /// Repacked layouts. A matrix of Q4_K or Q6_K rows, repacked, holds for each group of 8 rows (rows 8i … 8i+7)
 /// its super-blocks in column order, each an interleave of the 8 rows' blocks: quants as 4-byte runs of the
 /// eight rows side by side (one 32-byte load = the same 4 quants of every row), then scales and d likewise.
-/// Same bytes in all as the original, group i at the original offset of row 8i; row_bytes stays that of the
-/// original rows. The 8-row kernels then read the weights sequentially and skip the transposes; results are
+/// Q4_0 / Q5_0 / Q8_0 the same with groups of 16 rows (one 64-byte load = the same 4 quants of 16 rows).
+/// Same bytes in all as the original, group i at the original offset of its first row; row_bytes stays that of
+/// the original rows. The group kernels then read the weights sequentially and skip the transposes; results are
 /// bitwise those of the original layout (the scalar twin un-repacks a block and runs the original twin).
-/// Matmuls on repacked types need r0 and r1 multiples of 8.
-/// The repacked type for `ggml_type` (Q4_K → Q4_K_X8, Q6_K → Q6_K_X8), or -1 when it has none.
+/// Matmuls on repacked types need r0 and r1 multiples of the group size (other rows take the scalar twin).
+/// The repacked type for `ggml_type` (Q4_K → Q4_K_X8, Q6_K → Q6_K_X8, Q4_0 → Q4_0_X16, Q5_0 → Q5_0_X16,
+/// Q8_0 → Q8_0_X16), or -1 when it has none or this CPU has no kernel for it (the 16-row layouts need AVX-512
+/// VNNI; elsewhere they would run the scalar twin).
 int augur_repacked_type(int ggml_type);
-/// Repacks the groups of rows [r0, r1) (multiples of 8) of W (rows of k elements of `ggml_type`) into `dst`,
-/// which has the size of W and receives each group at its offset in W (dst may not alias W).
+/// Rows per group of a repacked type (8 or 16; 0 for other types).
+int augur_repack_rows(int repacked_type);
+/// Repacks the groups of rows [r0, r1) (multiples of the group size of augur_repacked_type(ggml_type)) of W
+/// (rows of k elements of `ggml_type`) into `dst`, which has the size of W and receives each group at its
+/// offset in W (dst may not alias W).
 void augur_repack_x8(int ggml_type, const void *W, int64_t r0, int64_t r1, int64_t k, void *dst);
 
 /// Dequantize n elements (types of augur_type_dequantizable) to floats.
