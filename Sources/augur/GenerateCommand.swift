@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import GGUF
 import JSON
+import LanguageServer
 import Speculation
 import Tokenizer
 
@@ -63,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
     var draftMinConfidence: Double = 0.5
 
     @Option(name: .long, help: "Draft model's output shortlist: logits for the N most common token ids plus the prompt's own tokens only (cheaper draft steps; the primary still decides). 0: the whole vocabulary.")
-    var draftVocabulary: Int = 0
+    var draftVocabulary: Int = ServerConfiguration.defaultDraftVocabulary
 
     @Option(name: .long, help: "Sampling temperature (0: greedy).")
     var temperature: Double = 0
