@@ -41,14 +41,19 @@ extension SpeculationModelTests {
             return totals
         }
 
+        /// `count` code prompts of about `bytes` bytes, tokenized for the tiny pair.
+        static func tinyPrompts(count: Int, bytes: Int, seed: UInt64) throws -> [[Int32]] {
+            let tokenizer = try Tokenizer(gguf: TestModels.smolPair.primary.file)
+            return TestModels.codePrompts(count: count, bytes: bytes, seed: seed).map {
+                tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
+            }
+        }
+
         @Test("Tiny model and its layer-skip draft: 100 code prompts, every mode",
               .enabled(if: TestModels.hasSmol))
         func tinyPair() throws {
             let (primary, draft) = TestModels.smolPair
-            let tokenizer = try Tokenizer(gguf: primary.file)
-            let prompts = TestModels.codePrompts(count: 100, bytes: 100, seed: 7).map {
-                tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
-            }
+            let prompts = try Self.tinyPrompts(count: 100, bytes: 100, seed: 7)
             let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12)
             // The drafters were exercised: drafts were made, some accepted, some rejected.
             #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
@@ -60,10 +65,7 @@ extension SpeculationModelTests {
               .enabled(if: TestModels.hasSmol))
         func tinyPairShortlist() throws {
             let (primary, draft) = TestModels.smolPair
-            let tokenizer = try Tokenizer(gguf: primary.file)
-            let prompts = TestModels.codePrompts(count: 30, bytes: 100, seed: 13).map {
-                tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
-            }
+            let prompts = try Self.tinyPrompts(count: 30, bytes: 100, seed: 13)
             let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12,
                                        modes: [.draft, .auto], fixedLengths: [nil, 4], draftVocabulary: 500)
             #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
@@ -73,10 +75,7 @@ extension SpeculationModelTests {
               .enabled(if: TestModels.hasSmol))
         func tinyPairFixedLengths() throws {
             let (primary, draft) = TestModels.smolPair
-            let tokenizer = try Tokenizer(gguf: primary.file)
-            let prompts = TestModels.codePrompts(count: 6, bytes: 160, seed: 11).map {
-                tokenizer.encode($0, addBOS: tokenizer.addsBOSByDefault, parseSpecial: false)
-            }
+            let prompts = try Self.tinyPrompts(count: 6, bytes: 160, seed: 11)
             let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 20,
                                        modes: [.draft, .ngram], fixedLengths: [1, 3, 8])
             #expect(stats.draftModel.accepted < stats.draftModel.drafted)
