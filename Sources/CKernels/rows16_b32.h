@@ -68,16 +68,28 @@ void b32x16_tile(int type, const char *group, int64_t nb, const void *xq, size_t
         __m512i u[8];
         __m512 dw;
         decode_b32x16(type, group + (size_t)b * bb, u, &dw);
-        for (int t = 0; t < NT; t++) {
-            const block_q8_0 *x = (const block_q8_0 *)((const char *)xq + (size_t)t * xq_stride) + b;
-            __m512i s = _mm512_set1_epi32(-C * sxs[b * G + t]);
-            for (int j = 0; j < 8; j++) {
-                int32_t quad;
-                memcpy(&quad, x->qs + 4 * j, 4);
-                s = _mm512_dpbusd_epi32(s, u[j], _mm512_set1_epi32(quad));
-            }
-            acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dw, _mm512_set1_ps(dxs[b * G + t])), _mm512_cvtepi32_ps(s), acc[t]);
+        // Up to 5 tokens quad by quad, every token at each (the token-by-token order ran a 4-token tile of the
+        // Q8_0 output projection at half speed: 2.8 against 1.4 ms); 6–8 tokens token by token (quad by quad
+        // measured slower there: ~20 % at 8, 16 sums and 8 quads live at once).
+        __m512i s[8];
+        for (int t = 0; t < NT; t++) s[t] = _mm512_set1_epi32(-C * sxs[b * G + t]);
+        if (NT <= 5) {
+            for (int j = 0; j < 8; j++)
+                for (int t = 0; t < NT; t++) {
+                    int32_t quad;
+                    memcpy(&quad, ((const block_q8_0 *)((const char *)xq + (size_t)t * xq_stride) + b)->qs + 4 * j, 4);
+                    s[t] = _mm512_dpbusd_epi32(s[t], u[j], _mm512_set1_epi32(quad));
+                }
+        } else {
+            for (int t = 0; t < NT; t++)
+                for (int j = 0; j < 8; j++) {
+                    int32_t quad;
+                    memcpy(&quad, ((const block_q8_0 *)((const char *)xq + (size_t)t * xq_stride) + b)->qs + 4 * j, 4);
+                    s[t] = _mm512_dpbusd_epi32(s[t], u[j], _mm512_set1_epi32(quad));
+                }
         }
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dw, _mm512_set1_ps(dxs[b * G + t])), _mm512_cvtepi32_ps(s[t]), acc[t]);
     }
     for (int t = 0; t < NT; t++) _mm512_storeu_ps(out + (int64_t)t * ldo, acc[t]);
 }
