@@ -186,8 +186,31 @@ static AVX512 void quantize_q8_K_avx512(const float *x, block_q8_K *y, int64_t n
     }
 }
 
+// Q8_0 (quantize_q8_0_or_1 of the twin without the sum): amax as the twin's sequential max (a NaN never wins:
+// the new element is the first operand of vmaxps), d = amax / 127, q = x · (127 / amax) rounded half to even by
+// vcvtps2dq (a NaN converts to INT_MIN, clamped to -128 as the twin's cast and clamp do).
+static AVX512 void quantize_q8_0_avx512(const float *x, block_q8_0 *y, int64_t n) {
+    const __m512 sign = _mm512_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / QK; i++, x += QK) {
+        const __m512 a = _mm512_loadu_ps(x), b = _mm512_loadu_ps(x + 16);
+        const __m512 m = _mm512_max_ps(_mm512_andnot_ps(sign, b), _mm512_max_ps(_mm512_andnot_ps(sign, a), _mm512_setzero_ps()));
+        const float amax = _mm512_reduce_max_ps(m);
+        const float d = amax / 127.f;
+        const float id = amax != 0.0f ? 127.f / amax : 0.0f;
+        y[i].d = (half)_mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(d), _MM_FROUND_TO_NEAREST_INT), 0);
+        const __m512i lo = _mm512_set1_epi32(-128), hi = _mm512_set1_epi32(127);
+        const __m512 s = _mm512_set1_ps(id);
+        const __m512i qa = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(a, s)), lo), hi);
+        const __m512i qb = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(b, s)), lo), hi);
+        _mm_storeu_si128((__m128i *)y[i].qs, _mm512_cvtepi32_epi8(qa));
+        _mm_storeu_si128((__m128i *)(y[i].qs + 16), _mm512_cvtepi32_epi8(qb));
+    }
+}
+
 AVX512 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) {
-    if (augur_vec_dot_type(t) == AUGUR_TYPE_Q8_K) quantize_q8_K_avx512(x, (block_q8_K *)xq, n);
+    const int vdt = augur_vec_dot_type(t);
+    if (vdt == AUGUR_TYPE_Q8_K) quantize_q8_K_avx512(x, (block_q8_K *)xq, n);
+    else if (vdt == AUGUR_TYPE_Q8_0) quantize_q8_0_avx512(x, (block_q8_0 *)xq, n);
     else augur_quantize_activation_avx2(t, x, xq, n);
 }
 

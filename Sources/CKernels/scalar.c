@@ -103,7 +103,9 @@ static void quantize_q8_0_or_1(const float *x, void *vy, int64_t n, int with_sum
         int sum = 0;
         for (int j = 0; j < QK; j++) {
             float v = nearbyintf(x[j] * id); // default rounding mode: half to even
-            int q = (int)v;
+            // NaN and values outside int32 (an infinite or subnormal amax) convert to INT_MIN as vcvtps2dq
+            // does (ggml's AVX path), i.e. -128 after the clamp; a C cast would be undefined there.
+            int q = fabsf(v) < 2147483648.f ? (int)v : INT32_MIN;
             q = q > 127 ? 127 : (q < -128 ? -128 : q);
             qs[j] = (int8_t)q;
             sum += q;

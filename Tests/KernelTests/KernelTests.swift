@@ -37,6 +37,13 @@ import Testing
         for i in 512..<768 { x[i] = 0 }
         for i in 768..<1024 { x[i] = 0 }
         x[768 + 255] = 0.5
+        // Q8_0 blocks of 32 in the first 256: a NaN (never the max; converts to -128), a block whose values land
+        // on .5 after scaling (ties to even), subnormals, an infinity.
+        x[3] = .nan
+        for i in 32..<64 { x[i] = Float(i - 48) * 0.5 }  // amax 8: x·127/8 includes exact halves
+        x[64] = 1e-40; x[65] = -3e-39
+        for i in 96..<128 { x[i] = 1e-42 * Float(i - 100) }
+        x[130] = .infinity
         for t in [GGML.q8_0, GGML.q4_1, GGML.q4_K, GGML.f16, GGML.f32] {
             let n = augur_row_bytes(augur_vec_dot_type(t), Int64(k))
             var a = [UInt8](repeating: 0, count: n), b = [UInt8](repeating: 1, count: n)
