@@ -30,7 +30,7 @@ public final class ModelCompletionProvider: CompletionProvider, @unchecked Senda
         /// Which drafters speculative decoding uses.
         public var speculation: SpeculationMode = .auto
         /// The draft model's output shortlist size (`OutputShortlist` base ids; 0: every logit).
-        public var draftVocabulary = 16384
+        public var draftVocabulary = ServerConfiguration.defaultDraftVocabulary
         /// Greedy (temperature 0, the default) or sampled decoding.
         public var sampling = SamplingSettings()
         /// Seed of the sampling generator (nil: from the system).
