@@ -70,6 +70,25 @@
         } \
     } while (0)
 
+// Fused (few-token) passes over repacked rows read the group's activation quants from a copy laid out
+// [super-block][token] (up to ROWS8_X8_INTERLEAVE pairs, 256 bytes each, on the stack) instead of one row per
+// token: each super-block step then reads one contiguous run, and the hardware prefetchers see one activation
+// stream next to the weights' instead of one per token. Two threads streaming 120 MB from DRAM (KernelBench,
+// 2026-11-27), Q4_K k = 8960: 3 tokens 5.9 → 4.6 ms, 5 tokens 7.7 → 6.3; k = 1536, 5 tokens 5.3 → 4.2.
+#ifndef ROWS8_X8_INTERLEAVE
+#define ROWS8_X8_INTERLEAVE 288 // (super-block, token) pairs: 8 tokens of k = 8960
+#endif
+static inline ROWS8_ATTR void R8(interleave_tokens)(const block_q8_K *xg, size_t xq_stride, int ng, int64_t nb,
+                                                int8_t Q[][QK_K]) {
+    for (int t = 0; t < ng; t++) {
+        const block_q8_K *x = ROWS8_TOKEN(xg, t);
+        for (int64_t b = 0; b < nb; b++) memcpy(Q[b * ng + t], x[b].qs, QK_K);
+    }
+}
+// Token t0's quants of super-block b and the bytes between tokens: from the copy when there is one.
+#define ROWS8_TOKEN_QS(t0) (interleave ? Q[b * ng + (t0)] : ROWS8_TOKEN(xg, t0)[b].qs)
+#define ROWS8_QS_STRIDE (interleave ? (size_t)QK_K : xq_stride)
+
 // 8x8 transpose of int32 lanes: out[g] lane i = in[i] lane g.
 static inline ROWS8_ATTR void R8(transpose8_epi32)(const __m256i in[8], __m256i out[8]) {
     __m256i t[8], u[8];
@@ -214,7 +233,7 @@ void R8(rows8_q4_K_tokens)(const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t
 // and reloaded), NT ≤ 5 tokens; D holds only the scales. The same integer sums and float updates as
 // rows8_q4_K_tokens.
 static inline ROWS8_ATTR __attribute__((always_inline))
-void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const block_q8_K *x0, size_t xq_stride,
+void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const int8_t *xq0, size_t q_stride,
                        int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
     const __m256i low = _mm256_set1_epi8(0x0F);
     __m256i isum[5], isumm[5];
@@ -226,10 +245,10 @@ void R8(x8_q4_K_fused)(const block_q4_Kx8 *xb, const R8(rows8_q4_K) *D, const bl
             const __m256i qv = _mm256_loadu_si256((const __m256i *)xb->qs[h][g]);
             const __m256i q0 = _mm256_and_si256(qv, low), q1 = _mm256_and_si256(_mm256_srli_epi16(qv, 4), low);
             for (int t = 0; t < NT; t++) {
-                const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                const int8_t *xq = xq0 + (size_t)t * q_stride;
                 int32_t v0, v1;
-                memcpy(&v0, x->qs + 64 * h + 4 * g, 4);
-                memcpy(&v1, x->qs + 64 * h + 32 + 4 * g, 4);
+                memcpy(&v0, xq + 64 * h + 4 * g, 4);
+                memcpy(&v1, xq + 64 * h + 32 + 4 * g, 4);
                 a0[t] = ROWS8_DOT4(a0[t], q0, _mm256_set1_epi32(v0));
                 a1[t] = ROWS8_DOT4(a1[t], q1, _mm256_set1_epi32(v1));
             }
@@ -255,6 +274,7 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
     int G = (int)(ROWS8_TABLE / nb);
     if (G > 64) G = 64;
     R8(rows8_tokens_table) T;
+    int8_t Q[ROWS8_X8_INTERLEAVE][QK_K] __attribute__((aligned(64))); // the group's quants, [super-block][token]
     __m256 sums[64];
     const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
     for (int g0 = 0; g0 < ntok; g0 += G) {
@@ -269,6 +289,9 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                 _mm_storeu_si128((__m128i *)T.pairs[e], _mm_packs_epi32(_mm256_castsi256_si128(pr), _mm256_extracti128_si256(pr, 1)));
             }
         }
+        const int fused = x8 && ng <= ROWS8_X8_FUSED_MAX_TOKENS;
+        const int interleave = fused && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
+        if (interleave) R8(interleave_tokens)(xg, xq_stride, ng, nb, Q);
         for (int64_t r = r0; r < r8; r += 8) {
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
@@ -277,9 +300,9 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     const block_q4_Kx8 *xb = (const block_q4_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
                         for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
-                    if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
+                    if (fused) {
                         R8(decode_x8_q4_K_scales)(xb, &D);
-#define FUSED(nt, t0) R8(x8_q4_K_fused)(xb, &D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+#define FUSED(nt, t0) R8(x8_q4_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, b, nb, nt, &T, t0, sums)
                         if (ROWS8_X8_FUSED_FIVE && ng == 5) FUSED(5, 0); // one chunk: the quants unpacked once
                         else ROWS8_TOKEN_CHUNKS(ng, ROWS8_X8_FUSED_CHUNK, FUSED);
 #undef FUSED
@@ -425,8 +448,9 @@ void R8(rows8_q6_K_tokens)(const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t
 
 // Few tokens on repacked rows, as x8_q4_K_fused: the same integer sums and float update as rows8_q6_K_tokens.
 static inline ROWS8_ATTR __attribute__((always_inline))
-void R8(x8_q6_K_fused)(const block_q6_Kx8 *xb, const R8(rows8_q6_K) *D, const block_q8_K *x0, size_t xq_stride,
-                       int64_t b, int64_t nb, const int NT, const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
+void R8(x8_q6_K_fused)(const block_q6_Kx8 *xb, const R8(rows8_q6_K) *D, const int8_t *xq0, size_t q_stride,
+                       const block_q8_K *x0, size_t xq_stride, int64_t b, int64_t nb, const int NT,
+                       const R8(rows8_tokens_table) *T, int t0, __m256 sums[]) {
     const __m256i low = _mm256_set1_epi8(0x0F), three = _mm256_set1_epi8(3);
     __m256i isum[5];
     for (int t = 0; t < NT; t++) isum[t] = _mm256_setzero_si256();
@@ -448,10 +472,10 @@ void R8(x8_q6_K_fused)(const block_q6_Kx8 *xb, const R8(rows8_q6_K) *D, const bl
                 u[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
                                        _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
                 for (int t = 0; t < NT; t++) {
-                    const block_q8_K *x = (const block_q8_K *)((const char *)x0 + (size_t)t * xq_stride) + b;
+                    const int8_t *xq = xq0 + (size_t)t * q_stride;
                     for (int m = 0; m < 4; m++) {
                         int32_t xv;
-                        memcpy(&xv, x->qs + 32 * (4 * h + m) + 4 * g, 4);
+                        memcpy(&xv, xq + 32 * (4 * h + m) + 4 * g, 4);
                         a[m][t] = ROWS8_DOT4(a[m][t], u[m], _mm256_set1_epi32(xv));
                     }
                 }
@@ -481,6 +505,7 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
     int G = (int)(ROWS8_TABLE / nb);
     if (G > 64) G = 64;
     R8(rows8_tokens_table) T;
+    int8_t Q[ROWS8_X8_INTERLEAVE][QK_K] __attribute__((aligned(64))); // the group's quants, [super-block][token]
     __m256 sums[64];
     const int group_prefetch = ntok < ROWS8_GROUP_PREFETCH_BELOW;
     for (int g0 = 0; g0 < ntok; g0 += G) {
@@ -490,6 +515,9 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
             const block_q8_K *x = (const block_q8_K *)((const char *)xg + (size_t)t * xq_stride);
             for (int64_t b = 0; b < nb; b++) T.xd[(int64_t)t * nb + b] = x[b].d;
         }
+        const int fused = x8 && ng <= ROWS8_X8_FUSED_MAX_TOKENS;
+        const int interleave = fused && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
+        if (interleave) R8(interleave_tokens)(xg, xq_stride, ng, nb, Q);
         for (int64_t r = r0; r < r8; r += 8) {
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
             for (int64_t b = 0; b < nb; b++) {
@@ -498,9 +526,10 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                     const block_q6_Kx8 *xb = (const block_q6_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
                         for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
-                    if (ng <= ROWS8_X8_FUSED_MAX_TOKENS) {
+                    if (fused) {
                         R8(decode_x8_q6_K_scales)(xb, &D);
-#define FUSED(nt, t0) R8(x8_q6_K_fused)(xb, &D, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, &T, t0, sums)
+#define FUSED(nt, t0) R8(x8_q6_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, \
+                                        &T, t0, sums)
                         if (ROWS8_X8_FUSED_FIVE && ng == 5) FUSED(5, 0); // one chunk: the quants unpacked once
                         else ROWS8_TOKEN_CHUNKS(ng, ROWS8_X8_FUSED_CHUNK, FUSED);
 #undef FUSED
@@ -551,3 +580,5 @@ static ROWS8_ATTR void R8(mm_q6_K_x8)(const void *W, size_t row_bytes, int64_t r
 #undef ROWS8_Q6_K_FALLBACK
 #undef ROWS8_TOKEN
 #undef ROWS8_TOKEN_CHUNKS
+#undef ROWS8_TOKEN_QS
+#undef ROWS8_QS_STRIDE

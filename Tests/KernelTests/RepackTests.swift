@@ -51,11 +51,14 @@ func repacked(_ type: Int32, _ w: [UInt8], rows: Int, k: Int) -> [UInt8] {
         let group = Int(augur_repack_rows(x8))
         let rows = 3 * group  // three groups
         let superBlocks = type == GGML.q4_K || type == GGML.q6_K
-        for k in superBlocks ? [256, 1536, 8960] : [32, 896, 4864] {
+        // Long rows: the few-token kernels copy the tokens' quants per super-block while 288 (super-block, token)
+        // pairs fit (8 tokens of k = 8960), and read the rows in place beyond (k = 18944: from 4 tokens).
+        let longRows: [Int: [Int]] = [8960: [1, 3, 5, 8, 17], 18944: [3, 4, 8]]
+        for k in superBlocks ? [256, 1536, 8960, 18944] : [32, 896, 4864] {
             let w = randomWeights(type, rows: rows, k: k, rng: &rng)
             let packed = repacked(type, w, rows: rows, k: k)
             #expect(packed != w)
-            for ntok in [1, 2, 3, 4, 5, 8, 9, 16, 17] where k <= 1536 || [1, 3, 17].contains(ntok) {
+            for ntok in [1, 2, 3, 4, 5, 8, 9, 16, 17] where longRows[k]?.contains(ntok) ?? true {
                 let x = quantizedActivations(type, k: k, ntok: ntok, rng: &rng)
                 var ref = [Float](repeating: .nan, count: rows * ntok)
                 runMatmul(AUGUR_ISA_SCALAR, type, w: w, rows: rows, k: k, xq: x.bytes, stride: x.stride, ntok: ntok, into: &ref)
