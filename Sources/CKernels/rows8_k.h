@@ -38,7 +38,12 @@
 #define ROWS8_GROUP_PREFETCH_BELOW 16
 // Repacked rows: up to ROWS8_X8_FUSED_MAX_TOKENS tokens the quants are unpacked in registers per
 // ROWS8_X8_FUSED_CHUNK tokens (≤ 4; 5 tokens in one chunk with ROWS8_X8_FUSED_FIVE). From 2 tokens every
-// super-block's cache lines are prefetched ROWS8_X8_PREFETCH super-blocks ahead (at 1 token that measured slower).
+// super-block's cache lines are prefetched ROWS8_X8_PREFETCH super-blocks ahead into L2, not L1 (at 1 token
+// the hardware prefetchers alone measured as fast or faster). Into L1 (T0, 2 ahead) the prefetches' misses
+// held the L1 miss buffers for the whole trip to DRAM, and the tokens' own L1 misses queued behind them: two
+// threads streaming 120 MB (KernelBench, 2026-11-27), 5 tokens Q6_K k = 8960 8.2 → 3.9–4.2 ms, Q4_K k = 8960
+// 6.3 → 4.0–4.5, Q6_K k = 1536 5.5 → 3.9–4.0, 16 tokens 12.7 → 10.2–10.7 (distances 4–12 within noise; T0
+// at 4 and 8 no better than 2).
 #ifndef ROWS8_X8_FUSED_MAX_TOKENS
 #define ROWS8_X8_FUSED_MAX_TOKENS 8
 #endif
@@ -52,7 +57,7 @@
 #define ROWS8_X8_PREFETCH_MIN_TOKENS 2
 #endif
 #ifndef ROWS8_X8_PREFETCH
-#define ROWS8_X8_PREFETCH 2
+#define ROWS8_X8_PREFETCH 6
 #endif
 
 // Token t0's activation row of a group starting at xg.
@@ -299,7 +304,7 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                 if (x8) {
                     const block_q4_Kx8 *xb = (const block_q4_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
-                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T1);
                     if (fused) {
                         R8(decode_x8_q4_K_scales)(xb, &D);
 #define FUSED(nt, t0) R8(x8_q4_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, b, nb, nt, &T, t0, sums)
@@ -525,7 +530,7 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                 if (x8) {
                     const block_q6_Kx8 *xb = (const block_q6_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
-                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T0);
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T1);
                     if (fused) {
                         R8(decode_x8_q6_K_scales)(xb, &D);
 #define FUSED(nt, t0) R8(x8_q6_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, \
