@@ -7,6 +7,17 @@
 // (Q8_0: w xor 0x80, C = 128; Q4_0: the nibble, C = 8; Q5_0: nibble | high bit << 4, C = 16), and
 // Σ u·x − C·Σ x = Σ w·x exactly, the −C·Σ x seeding the accumulator.
 
+// From 2 tokens each block's bytes are prefetched B32X16_PREFETCH_BYTES ahead into L2 (T1; into L1 the
+// prefetches hold the L1 miss buffers for the whole trip to DRAM, see rows8_k.h). Two threads, 99 MB of Q5_0 /
+// 152 MB of Q8_0 (KernelBench, 2026-11-27): Q5_0 8 tokens 5.3–5.6 → 4.2 ms, 16 tokens 11.4–11.7 → 8.2–8.3;
+// Q8_0 8 tokens 6.7–8.2 → 4.6–5.2, 16 tokens 13.1–13.9 → 8.2–9.1; 2–5 tokens within noise; at 1 token no gain.
+#ifndef B32X16_PREFETCH_MIN_TOKENS
+#define B32X16_PREFETCH_MIN_TOKENS 2
+#endif
+#ifndef B32X16_PREFETCH_BYTES
+#define B32X16_PREFETCH_BYTES 8192
+#endif
+
 // Block b of a group of 16 rows → u[q] (q < 8: quad q of every row, unsigned) and the 16 rows' d.
 static inline VNNI __attribute__((always_inline))
 void decode_b32x16(int type, const void *blk, __m512i u[8], __m512 *dw) {
@@ -67,6 +78,10 @@ void b32x16_tile(int type, const char *group, int64_t nb, const void *xq, size_t
     for (int64_t b = 0; b < nb; b++) {
         __m512i u[8];
         __m512 dw;
+        if (NT >= B32X16_PREFETCH_MIN_TOKENS) {
+            const size_t from = ((size_t)b * bb + B32X16_PREFETCH_BYTES) & ~(size_t)63, to = (size_t)(b + 1) * bb + B32X16_PREFETCH_BYTES;
+            for (size_t o = from; o < to; o += 64) _mm_prefetch(group + o, _MM_HINT_T1);
+        }
         decode_b32x16(type, group + (size_t)b * bb, u, &dw);
         // Up to 5 tokens quad by quad, every token at each (the token-by-token order ran a 4-token tile of the
         // Q8_0 output projection at half speed: 2.8 against 1.4 ms); 6–8 tokens token by token (quad by quad

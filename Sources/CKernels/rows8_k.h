@@ -295,7 +295,7 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
             }
         }
         const int fused = x8 && ng <= ROWS8_X8_FUSED_MAX_TOKENS;
-        const int interleave = fused && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
+        const int interleave = fused && ng > 1 && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
         if (interleave) R8(interleave_tokens)(xg, xq_stride, ng, nb, Q);
         for (int64_t r = r0; r < r8; r += 8) {
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
@@ -521,7 +521,7 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
             for (int64_t b = 0; b < nb; b++) T.xd[(int64_t)t * nb + b] = x[b].d;
         }
         const int fused = x8 && ng <= ROWS8_X8_FUSED_MAX_TOKENS;
-        const int interleave = fused && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
+        const int interleave = fused && ng > 1 && (size_t)ng * (size_t)nb <= ROWS8_X8_INTERLEAVE;
         if (interleave) R8(interleave_tokens)(xg, xq_stride, ng, nb, Q);
         for (int64_t r = r0; r < r8; r += 8) {
             for (int t = 0; t < ng; t++) sums[t] = _mm256_setzero_ps();
