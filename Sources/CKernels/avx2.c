@@ -487,6 +487,53 @@ const matmul_set augur_mm_avx2 = {
     .q6_K = mm_q6_K_avx2, .q4_K_x8 = mm_q4_K_x8_avx2, .q6_K_x8 = mm_q6_K_x8_avx2,
 };
 
+// augur_exp_nonpositive in 8 lanes (the same products and fmas, so the same bits).
+static inline AVX2 __m256 exp_nonpositive8(__m256 x) {
+    const __m256 live = _mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_GE_OQ);
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fmadd_ps(n, _mm256_set1_ps(-0.693359375f), x);
+    r = _mm256_fmadd_ps(n, _mm256_set1_ps(2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    const __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_and_ps(live, _mm256_mul_ps(y, _mm256_castsi256_ps(bits)));
+}
+
+AVX2 void augur_softmax_f16_avx2(float *s, int64_t n) {
+    const int64_t n8 = n - n % 8;
+    __m256 mv = _mm256_set1_ps(-INFINITY);
+    for (int64_t j = 0; j < n8; j += 8) mv = _mm256_max_ps(_mm256_loadu_ps(s + j), mv); // NaN: keeps mv, as the twin
+    float lanes_max[8], maximum = -INFINITY;
+    _mm256_storeu_ps(lanes_max, mv);
+    for (int i = 0; i < 8; i++) maximum = lanes_max[i] > maximum ? lanes_max[i] : maximum;
+    for (int64_t j = n8; j < n; j++) maximum = s[j] > maximum ? s[j] : maximum;
+    const __m256 m = _mm256_set1_ps(maximum);
+    __m256d lo = _mm256_setzero_pd(), hi = lo; // lanes 0–3, 4–7
+    for (int64_t j = 0; j < n8; j += 8) {
+        const __m256 e = exp_nonpositive8(_mm256_sub_ps(_mm256_loadu_ps(s + j), m));
+        _mm256_storeu_ps(s + j, e);
+        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    double lanes[8];
+    _mm256_storeu_pd(lanes, lo);
+    _mm256_storeu_pd(lanes + 4, hi);
+    for (int64_t j = n8; j < n; j++) s[j] = augur_exp_nonpositive(s[j] - maximum);
+    const float inverse = (float)(1 / augur_softmax_sum_finish(lanes, s, n8, n));
+    const __m256 iv = _mm256_set1_ps(inverse);
+    int64_t j = 0;
+    for (; j < n8; j += 8)
+        _mm256_storeu_ps(s + j, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_mul_ps(_mm256_loadu_ps(s + j), iv),
+                                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+    for (; j < n; j++) s[j] = h2f(f2h(s[j] * inverse));
+}
+
 #else // not x86: the twins stand in for every AVX2 entry point.
 #include "internal.h"
 const matmul_set augur_mm_avx2 = {0};
@@ -500,4 +547,6 @@ void augur_weighted_sum_f16_avx2(const float *p, int64_t ps, int heads, const ui
 void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                            float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
+void augur_softmax_f16_avx2(float *s, int64_t n) { augur_softmax_f16_ref(s, n); }
 #endif
+

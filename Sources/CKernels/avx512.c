@@ -90,6 +90,54 @@ AVX512 void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, con
     }
 }
 
+
+// augur_exp_nonpositive in 16 lanes (the same products and fmas, so the same bits).
+static inline AVX512 __m512 exp_nonpositive16(__m512 x) {
+    const __mmask16 live = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.0f), _CMP_GE_OQ);
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(-0.693359375f), x);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 y = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    return _mm512_maskz_mul_ps(live, y, _mm512_castsi512_ps(bits));
+}
+
+AVX512 void augur_softmax_f16_avx512(float *s, int64_t n) {
+    const int64_t n16 = n - n % 16, n8 = n - n % 8;
+    __m512 mv = _mm512_set1_ps(-INFINITY);
+    for (int64_t j = 0; j < n16; j += 16) mv = _mm512_max_ps(_mm512_loadu_ps(s + j), mv); // NaN: keeps mv, as the twin
+    float maximum = _mm512_reduce_max_ps(mv);
+    for (int64_t j = n16; j < n; j++) maximum = s[j] > maximum ? s[j] : maximum;
+    const __m512 m = _mm512_set1_ps(maximum);
+    __m512d acc = _mm512_setzero_pd();
+    for (int64_t j = 0; j < n16; j += 16) {
+        const __m512 e = exp_nonpositive16(_mm512_sub_ps(_mm512_loadu_ps(s + j), m));
+        _mm512_storeu_ps(s + j, e);
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_extractf32x8_ps(e, 1)));
+    }
+    double lanes[8];
+    _mm512_storeu_pd(lanes, acc);
+    for (int64_t j = n16; j < n; j++) {
+        s[j] = augur_exp_nonpositive(s[j] - maximum);
+        if (j < n8) lanes[j % 8] += (double)s[j];
+    }
+    const __m512 inverse = _mm512_set1_ps((float)(1 / augur_softmax_sum_finish(lanes, s, n8, n)));
+    int64_t j = 0;
+    for (; j < n16; j += 16)
+        _mm512_storeu_ps(s + j, _mm512_cvtph_ps(_mm512_cvtps_ph(_mm512_mul_ps(_mm512_loadu_ps(s + j), inverse),
+                                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+    const float inv = _mm512_cvtss_f32(inverse);
+    for (; j < n; j++) s[j] = h2f(f2h(s[j] * inv));
+}
+
 // Attention's value sum: HB (≤ 6) heads × NV (≤ 4) vectors of 16 outputs stay in registers over all positions
 // (24 accumulators, 4 value vectors, a broadcast: 29 of the 32 registers).
 static inline AVX512 __attribute__((always_inline))
@@ -590,4 +638,5 @@ void augur_weighted_sum_f16_avx512(const float *p, int64_t ps, int heads, const 
 void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                              float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
+void augur_softmax_f16_avx512(float *s, int64_t n) { augur_softmax_f16_ref(s, n); }
 #endif

@@ -141,6 +141,11 @@ void augur_axpy_f16_f32_ref(float a, const uint16_t *x, float *y, int64_t n);
 void augur_f32_to_f16_row_ref(const float *x, uint16_t *y, int64_t n);
 void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
                                 int64_t d, float *out, int64_t out_stride);
+void augur_softmax_f16_ref(float *s, int64_t n);
+void augur_softmax_f16_avx2(float *s, int64_t n);
+void augur_softmax_f16_avx512(float *s, int64_t n);
+// The softmax's double sum after the vector lanes: the 8 lane sums' tree, then e[n8 … n) in order.
+double augur_softmax_sum_finish(const double lanes[8], const float *e, int64_t n8, int64_t n);
 void augur_scores_f16_ref(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                           float *scores);
 void augur_quantize_activation_ref(int weight_type, const float *x, void *xq, int64_t n);

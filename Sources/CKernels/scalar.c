@@ -54,6 +54,47 @@ void augur_scores_f16_ref(const uint16_t *K, int64_t n, int64_t d, const float *
         for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_ref(K + j * d, q + h * d, d) * scale;
 }
 
+// Cephes' expf constants: ln 2 split in two (c1 exact in 9 bits), the polynomial for e^r − 1 − r on |r| ≤ ln 2 / 2.
+float augur_exp_nonpositive(float x) {
+    if (!(x >= -87.0f)) return 0.0f; // below FLT_MIN's exponent (and NaN): 0, as the vector kernels
+    const float t = x * 1.44269504088896341f;
+    const float n = nearbyintf(t); // round to nearest even (the default mode), as vroundps / vrndscaleps
+    float r = fmaf(n, -0.693359375f, x);
+    r = fmaf(n, 2.12194440e-4f, r);
+    float p = 1.9875691500e-4f;
+    p = fmaf(p, r, 1.3981999507e-3f);
+    p = fmaf(p, r, 8.3334519073e-3f);
+    p = fmaf(p, r, 4.1665795894e-2f);
+    p = fmaf(p, r, 1.6666665459e-1f);
+    p = fmaf(p, r, 5.0000001201e-1f);
+    const float z = r * r;
+    float y = fmaf(p, z, r);
+    y = y + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23; // 2^n, n in −126 … 0
+    float scale;
+    memcpy(&scale, &bits, 4);
+    return y * scale;
+}
+
+double augur_softmax_sum_finish(const double lanes[8], const float *e, int64_t n8, int64_t n) {
+    double sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for (int64_t j = n8; j < n; j++) sum += (double)e[j];
+    return sum;
+}
+
+void augur_softmax_f16_ref(float *s, int64_t n) {
+    float maximum = -INFINITY;
+    for (int64_t j = 0; j < n; j++) maximum = s[j] > maximum ? s[j] : maximum;
+    const int64_t n8 = n - n % 8;
+    double lanes[8] = { 0 };
+    for (int64_t j = 0; j < n; j++) {
+        s[j] = augur_exp_nonpositive(s[j] - maximum);
+        if (j < n8) lanes[j % 8] += (double)s[j];
+    }
+    const float inverse = (float)(1 / augur_softmax_sum_finish(lanes, s, n8, n));
+    for (int64_t j = 0; j < n; j++) s[j] = h2f(f2h(s[j] * inverse));
+}
+
 void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
                                 int64_t d, float *out, int64_t out_stride) {
     for (int h = 0; h < heads; h++)

@@ -149,7 +149,16 @@ typedef struct {
     /// Attention's scores for a group of heads: scores[h·n + j] = dot_f16_f32(K_j, q_h, d) · scale
     /// (K_j = K + j·d, q_h = q + h·d) — bitwise that dot, with each key converted from f16 once for all heads.
     void (*scores_f16)(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale, float *scores);
+    /// Attention's softmax of one head's n scores, in place, rounded to f16 precision: m = max; e_j =
+    /// augur_exp_nonpositive(s_j − m); sum = Σ e_j in double, lane l of 8 adding the j ≡ l (mod 8) below
+    /// n − n mod 8 in order, then ((L0 + L1) + (L2 + L3)) + ((L4 + L5) + (L6 + L7)), then the rest in order;
+    /// s_j = f16(e_j · (float)(1 / sum)). Bitwise the same at every ISA.
+    void (*softmax_f16)(float *s, int64_t n);
 } augur_kernel_table;
+
+/// e^x for x ≤ 0 as the softmax kernels compute it in every vector lane (Cody–Waite reduction by ln 2,
+/// Cephes' degree-5 polynomial, each step one product or fma): within 2 ulp of e^x; 0 below −87 and for NaN.
+float augur_exp_nonpositive(float x);
 
 const augur_kernel_table *augur_kernels_for(augur_isa isa);
 
