@@ -273,7 +273,8 @@ private func close(_ a: [Float], _ b: [Float]) -> Bool {
     func scoresAreOneDotPerPosition(isa: augur_isa) {
         let kernels = augur_kernels_for(isa).pointee
         var rng = Rng(31)
-        for (heads, d, n) in [(6, 128, 37), (7, 64, 20), (3, 64, 1), (2, 256, 9), (2, 100, 5), (2, 288, 3), (1, 32, 0)] {
+        for (heads, d, n) in [(6, 128, 37), (7, 64, 20), (3, 64, 1), (2, 256, 9), (2, 100, 5), (2, 288, 3), (1, 32, 0),
+                              (6, 128, 100), (2, 64, 48), (3, 32, 17), (2, 96, 33), (1, 128, 16)] {
             var kh = [UInt16](repeating: 0, count: n * d)
             kernels.f32_to_f16_row(randomActivations(count: n * d, rng: &rng), &kh, Int64(n * d))
             let q = randomActivations(count: heads * d, rng: &rng)
