@@ -39,8 +39,20 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Cached prefix before each verification pass.")
     var prefixTokens: Int = 512
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Batch sizes of the verification test.")
-    var verify: [Int] = [1, 2, 4, 5, 8, 16]
+    @Option(name: .customLong("verify"), parsing: .upToNextOption,
+            help: "Batch sizes of the verification test (space- or comma-separated: 1 5 or 1,5).",
+            transform: { argument in
+                try argument.split(separator: ",", omittingEmptySubsequences: false).map { part in
+                    guard let k = Int(part) else {
+                        throw ValidationError("--verify takes batch sizes like 1 2 4 or 1,2,4, not '\(argument)'")
+                    }
+                    return k
+                }
+            })
+    var verifyArguments: [[Int]] = [[1, 2, 4, 5, 8, 16]]
+
+    /// The verification batch sizes, from every `--verify` argument.
+    var verify: [Int] { verifyArguments.flatMap { $0 } }
 
     @Option(name: .long, help: "Runs per figure (the median is reported).")
     var repetitions: Int = 3

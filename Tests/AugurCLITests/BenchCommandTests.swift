@@ -9,7 +9,7 @@ import Testing
     func benchJSON() throws {
         let (status, stdout) = try GenerateCommandTests.run([
             "bench", "--model", GenerateCommandTests.modelPath, "--prefill-tokens", "24", "--decode-tokens", "4",
-            "--prefix-tokens", "16", "--verify", "1", "3", "--repetitions", "1", "--json",
+            "--prefix-tokens", "16", "--verify", "1", "3,4", "--repetitions", "1", "--json",
         ])
         #expect(status == 0)
         let report = try JSON.parse(stdout)
@@ -18,7 +18,7 @@ import Testing
         #expect(report["tg"]?["tokens"]?.intValue == 4)
         #expect((report["tg"]?["tokens_per_second"]?.doubleValue ?? 0) > 0)
         let passes = report["verify"]?["passes"]?.arrayValue ?? []
-        #expect(passes.map { $0["k"]?.intValue } == [1, 3])
+        #expect(passes.map { $0["k"]?.intValue } == [1, 3, 4])  // "1 3,4": spaces and commas both separate
         #expect(passes.first?["ratio"]?.doubleValue == 1)
         #expect(passes.allSatisfy { ($0["ms"]?.doubleValue ?? 0) > 0 })
         #expect(report["isa"]?.stringValue?.isEmpty == false)
@@ -32,5 +32,8 @@ import Testing
         #expect(try GenerateCommandTests.run(["bench", "--model", "/nonexistent.gguf"]).status != 0)
         #expect(try GenerateCommandTests.run(["bench", "--model", "x.gguf", "--tests", "bogus"]).status != 0)
         #expect(try GenerateCommandTests.run(["bench", "--model", "x.gguf", "--verify", "0"]).status != 0)
+        let bad = try ReplayCommandTests.run(["bench", "--model", "x.gguf", "--verify", "1,x"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--verify takes batch sizes"), "\(bad.stderr)")
     }
 }
