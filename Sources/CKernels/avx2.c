@@ -505,6 +505,12 @@ static inline AVX2 __m256 exp_nonpositive8(__m256 x) {
     return _mm256_and_ps(live, _mm256_mul_ps(y, _mm256_castsi256_ps(bits)));
 }
 
+AVX2 void augur_exp_nonpositive_row_avx2(const float *x, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, exp_nonpositive8(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = augur_exp_nonpositive(x[i]);
+}
+
 AVX2 void augur_softmax_f16_avx2(float *s, int64_t n) {
     const int64_t n8 = n - n % 8;
     __m256 mv = _mm256_set1_ps(-INFINITY);
@@ -548,5 +554,6 @@ void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float 
                            float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx2(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 void augur_softmax_f16_avx2(float *s, int64_t n) { augur_softmax_f16_ref(s, n); }
+void augur_exp_nonpositive_row_avx2(const float *x, float *y, int64_t n) { augur_exp_nonpositive_row_ref(x, y, n); }
 #endif
 

@@ -162,6 +162,12 @@ static inline AVX512 __m512 exp_nonpositive16(__m512 x) {
     return _mm512_maskz_mul_ps(live, y, _mm512_castsi512_ps(bits));
 }
 
+AVX512 void augur_exp_nonpositive_row_avx512(const float *x, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, exp_nonpositive16(_mm512_loadu_ps(x + i)));
+    for (; i < n; i++) y[i] = augur_exp_nonpositive(x[i]);
+}
+
 AVX512 void augur_softmax_f16_avx512(float *s, int64_t n) {
     const int64_t n16 = n - n % 16, n8 = n - n % 8;
     __m512 mv = _mm512_set1_ps(-INFINITY);
@@ -692,4 +698,5 @@ void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const floa
                              float *scores) { augur_scores_f16_ref(K, n, d, q, heads, scale, scores); }
 void augur_quantize_activation_avx512(int t, const float *x, void *xq, int64_t n) { augur_quantize_activation_ref(t, x, xq, n); }
 void augur_softmax_f16_avx512(float *s, int64_t n) { augur_softmax_f16_ref(s, n); }
+void augur_exp_nonpositive_row_avx512(const float *x, float *y, int64_t n) { augur_exp_nonpositive_row_ref(x, y, n); }
 #endif

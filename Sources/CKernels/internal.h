@@ -142,6 +142,9 @@ void augur_f32_to_f16_row_ref(const float *x, uint16_t *y, int64_t n);
 void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n,
                                 int64_t d, float *out, int64_t out_stride);
 void augur_softmax_f16_ref(float *s, int64_t n);
+void augur_exp_nonpositive_row_ref(const float *x, float *y, int64_t n);
+void augur_exp_nonpositive_row_avx2(const float *x, float *y, int64_t n);
+void augur_exp_nonpositive_row_avx512(const float *x, float *y, int64_t n);
 void augur_softmax_f16_avx2(float *s, int64_t n);
 void augur_softmax_f16_avx512(float *s, int64_t n);
 // The softmax's double sum after the vector lanes: the 8 lane sums' tree, then e[n8 … n) in order.

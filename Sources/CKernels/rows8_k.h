@@ -59,6 +59,9 @@
 #ifndef ROWS8_X8_PREFETCH
 #define ROWS8_X8_PREFETCH 6
 #endif
+#ifndef ROWS8_X8_PREFETCH_HINT // the earlier setting, for comparison: -Xcc -DROWS8_X8_PREFETCH_HINT=_MM_HINT_T0 -Xcc -DROWS8_X8_PREFETCH=2
+#define ROWS8_X8_PREFETCH_HINT _MM_HINT_T1
+#endif
 
 // Token t0's activation row of a group starting at xg.
 #define ROWS8_TOKEN(xg, t0) ((const block_q8_K *)((const char *)(xg) + (size_t)(t0) * xq_stride))
@@ -304,7 +307,7 @@ void R8(rows8_q4_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                 if (x8) {
                     const block_q4_Kx8 *xb = (const block_q4_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
-                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T1);
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, ROWS8_X8_PREFETCH_HINT);
                     if (fused) {
                         R8(decode_x8_q4_K_scales)(xb, &D);
 #define FUSED(nt, t0) R8(x8_q4_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, b, nb, nt, &T, t0, sums)
@@ -530,7 +533,7 @@ void R8(rows8_q6_K_run)(const int x8, const void *W, size_t row_bytes, int64_t r
                 if (x8) {
                     const block_q6_Kx8 *xb = (const block_q6_Kx8 *)((const uint8_t *)W + (size_t)r * row_bytes) + b;
                     if (ntok >= ROWS8_X8_PREFETCH_MIN_TOKENS)
-                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, _MM_HINT_T1);
+                        for (size_t o = 0; o < sizeof(*xb); o += 64) _mm_prefetch((const char *)(xb + ROWS8_X8_PREFETCH) + o, ROWS8_X8_PREFETCH_HINT);
                     if (fused) {
                         R8(decode_x8_q6_K_scales)(xb, &D);
 #define FUSED(nt, t0) R8(x8_q6_K_fused)(xb, &D, ROWS8_TOKEN_QS(t0), ROWS8_QS_STRIDE, ROWS8_TOKEN(xg, t0), xq_stride, b, nb, nt, \

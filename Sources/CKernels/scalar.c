@@ -76,6 +76,10 @@ float augur_exp_nonpositive(float x) {
     return y * scale;
 }
 
+void augur_exp_nonpositive_row_ref(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; i++) y[i] = augur_exp_nonpositive(x[i]);
+}
+
 double augur_softmax_sum_finish(const double lanes[8], const float *e, int64_t n8, int64_t n) {
     double sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
     for (int64_t j = n8; j < n; j++) sum += (double)e[j];

@@ -35,6 +35,20 @@ import Testing
         }
     }
 
+    /// The vector exp lanes themselves, bitwise the scalar exp over its whole range (softmax_f16's f16 rounding
+    /// would hide a sub-ulp difference in most lanes), including the cut-off at -87, -0, -inf and NaN.
+    @Test(arguments: availableISAs.dropFirst())
+    func expLanesMatchTwinBitwise(isa: augur_isa) {
+        var x: [Float] = [0, -0.0, -87, -87.00001, -86.99999, -.infinity, .nan, -1e-30, -0.5, -0.34657359]
+        var v: Float = -88
+        while v <= 0 { x.append(v); v += 0.0013 }
+        var want = [Float](repeating: 1, count: x.count), got = want
+        augur_kernels_for(AUGUR_ISA_SCALAR).pointee.exp_nonpositive_row(x, &want, Int64(x.count))
+        augur_kernels_for(isa).pointee.exp_nonpositive_row(x, &got, Int64(x.count))
+        let same = bitsEqual(want, got)  // (not inside #expect: it would print every value on failure)
+        #expect(same, "\(firstBitDifference(want, got) ?? "")")
+    }
+
     /// Within f16 rounding of the exact softmax (computed in double), summing to 1.
     @Test func closeToExactSoftmax() {
         var rng = Rng(43)

@@ -49,11 +49,11 @@ extension SpeculationModelTests {
             }
         }
 
-        @Test("Tiny model and its layer-skip draft: 100 code prompts, every mode",
+        @Test("Tiny model and its layer-skip draft: 200 code prompts, every mode",
               .enabled(if: TestModels.hasSmol))
         func tinyPair() throws {
             let (primary, draft) = TestModels.smolPair
-            let prompts = try Self.tinyPrompts(count: 100, bytes: 100, seed: 7)
+            let prompts = try Self.tinyPrompts(count: 200, bytes: 100, seed: 7)
             let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12)
             // The drafters were exercised: drafts were made, some accepted, some rejected.
             #expect(stats.draftModel.drafted > 0 && stats.draftModel.accepted > 0)
@@ -81,7 +81,7 @@ extension SpeculationModelTests {
             #expect(stats.draftModel.accepted < stats.draftModel.drafted)
         }
 
-        @Test("Default pair (Qwen2.5-Coder 0.5B drafting for 1.5B): 20 FIM prompts from real code, every mode",
+        @Test("Default pair (Qwen2.5-Coder 0.5B drafting for 1.5B): 200 FIM prompts from real code, every mode",
               .enabled(if: TestModels.hasQwenPair))
         func defaultPair() throws {
             let primary = try Model(path: TestModels.qwenPrimary, threads: 2)
@@ -89,14 +89,14 @@ extension SpeculationModelTests {
             let tokenizer = try Tokenizer(gguf: primary.file)
             let fim = try tokenizer.fimTokens()
             // FIM prompts: ~280 bytes before the cursor, ~120 after it.
-            let prompts = TestModels.codePrompts(count: 20, bytes: 400, seed: 3).map { text -> [Int32] in
+            let prompts = TestModels.codePrompts(count: 200, bytes: 400, seed: 3).map { text -> [Int32] in
                 let bytes = Array(text.utf8)
                 var cut = bytes.count - 120
                 while cut < bytes.count, (bytes[cut] & 0xC0) == 0x80 { cut += 1 }
                 return [fim.prefix] + tokenizer.encode(utf8: Array(bytes[..<cut])) + [fim.suffix]
                     + tokenizer.encode(utf8: Array(bytes[cut...])) + [fim.middle]
             }
-            let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 16)
+            let stats = try Self.check(primary: primary, draft: draft, prompts: prompts, maxTokens: 12)
             #expect(stats.draftModel.accepted > 0)
         }
     }

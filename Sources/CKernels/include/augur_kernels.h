@@ -154,6 +154,9 @@ typedef struct {
     /// n − n mod 8 in order, then ((L0 + L1) + (L2 + L3)) + ((L4 + L5) + (L6 + L7)), then the rest in order;
     /// s_j = f16(e_j · (float)(1 / sum)). Bitwise the same at every ISA.
     void (*softmax_f16)(float *s, int64_t n);
+    /// y_i = augur_exp_nonpositive(x_i): the vector lanes softmax_f16 uses, on their own (so tests can see them
+    /// before softmax_f16's f16 rounding hides sub-ulp differences).
+    void (*exp_nonpositive_row)(const float *x, float *y, int64_t n);
 } augur_kernel_table;
 
 /// e^x for x ≤ 0 as the softmax kernels compute it in every vector lane (Cody–Waite reduction by ln 2,
