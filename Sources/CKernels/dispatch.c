@@ -131,16 +131,16 @@ DEFINE_MATMUL(matmul_vnni, AUGUR_ISA_AVX512_VNNI)
 static const augur_kernel_table tables[4] = {
     { AUGUR_ISA_SCALAR, matmul_scalar, augur_quantize_activation_ref, augur_dot_f32_ref, augur_axpy_f32_ref,
       augur_dot_f16_f32_ref, augur_axpy_f16_f32_ref, augur_f32_to_f16_row_ref, augur_weighted_sum_f16_ref,
-      augur_scores_f16_ref, augur_softmax_f16_ref, augur_exp_nonpositive_row_ref },
+      augur_scores_f16_ref, augur_softmax_f16_ref, augur_exp_nonpositive_row_ref, augur_byte_sum_ref },
     { AUGUR_ISA_AVX2, matmul_avx2, augur_quantize_activation_avx2, augur_dot_f32_avx2, augur_axpy_f32_avx2,
       augur_dot_f16_f32_avx2, augur_axpy_f16_f32_avx2, augur_f32_to_f16_row_avx2, augur_weighted_sum_f16_avx2,
-      augur_scores_f16_avx2, augur_softmax_f16_avx2, augur_exp_nonpositive_row_avx2 },
+      augur_scores_f16_avx2, augur_softmax_f16_avx2, augur_exp_nonpositive_row_avx2, augur_byte_sum_avx2 },
     { AUGUR_ISA_AVX512, matmul_avx512, augur_quantize_activation_avx512, augur_dot_f32_avx512, augur_axpy_f32_avx512,
       augur_dot_f16_f32_avx512, augur_axpy_f16_f32_avx512, augur_f32_to_f16_row_avx2, augur_weighted_sum_f16_avx512,
-      augur_scores_f16_avx512, augur_softmax_f16_avx512, augur_exp_nonpositive_row_avx512 },
+      augur_scores_f16_avx512, augur_softmax_f16_avx512, augur_exp_nonpositive_row_avx512, augur_byte_sum_avx512 },
     { AUGUR_ISA_AVX512_VNNI, matmul_vnni, augur_quantize_activation_avx512, augur_dot_f32_avx512, augur_axpy_f32_avx512,
       augur_dot_f16_f32_avx512, augur_axpy_f16_f32_avx512, augur_f32_to_f16_row_avx2, augur_weighted_sum_f16_avx512,
-      augur_scores_f16_avx512, augur_softmax_f16_avx512, augur_exp_nonpositive_row_avx512 },
+      augur_scores_f16_avx512, augur_softmax_f16_avx512, augur_exp_nonpositive_row_avx512, augur_byte_sum_avx512 },
 };
 
 const augur_kernel_table *augur_kernels_for(augur_isa isa) { return &tables[clamp(isa)]; }
@@ -169,4 +169,5 @@ void augur_f16_to_f32_row(const uint16_t *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = h2f(x[i]);
 }
 float augur_f16_to_f32(uint16_t h) { return h2f(h); }
+uint64_t augur_byte_sum(const void *p, size_t n) { return cur()->byte_sum((const uint8_t *)p, n); }
 uint16_t augur_f32_to_f16(float f) { return f2h(f); }

@@ -143,6 +143,9 @@ void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, con
                                 int64_t d, float *out, int64_t out_stride);
 void augur_softmax_f16_ref(float *s, int64_t n);
 void augur_exp_nonpositive_row_ref(const float *x, float *y, int64_t n);
+uint64_t augur_byte_sum_ref(const uint8_t *p, size_t n);
+uint64_t augur_byte_sum_avx2(const uint8_t *p, size_t n);
+uint64_t augur_byte_sum_avx512(const uint8_t *p, size_t n);
 void augur_exp_nonpositive_row_avx2(const float *x, float *y, int64_t n);
 void augur_exp_nonpositive_row_avx512(const float *x, float *y, int64_t n);
 void augur_softmax_f16_avx2(float *s, int64_t n);

@@ -99,6 +99,12 @@ public final class Model: @unchecked Sendable {
             .reduce(0) { $0 + $1.rows * $1.rowBytes }
     }
 
+    /// Bytes of weights one decode step reads: every layer's matrices and the output projection (the token
+    /// embedding contributes one row). A decode step cannot run faster than the memory system reads these.
+    public var decodeWeightBytes: Int {
+        (architecture.weightMatrices + [outputSource]).reduce(0) { $0 + $1.rows * $1.rowBytes }
+    }
+
     /// Whether the output projection shares the token embedding matrix.
     public var tiedOutput: Bool { outputSource.name == tokenEmbedding.name }
 

@@ -19,7 +19,9 @@ struct BenchCommand: ParsableCommand {
             Token ids are pseudo-random (fixed seed), as llama-bench's are. Each figure is the median of \
             --repetitions runs. Verification: after a --prefix-token prefix, evaluate k tokens in one pass with \
             logits for all of them, then roll the cache back; reported as milliseconds and as a ratio to k = 1 \
-            (one decode step). With --json, prints one object. AUGUR_REPACK=0 keeps the weights in the \
+            (one decode step). Bandwidth (bw): the threads read a buffer as large as the weights a decode step \
+            reads, once per run, each its own contiguous share; the rate divided by those bytes bounds decode \
+            tokens per second from above (tg is reported as a share of that bound). With --json, prints one object. AUGUR_REPACK=0 keeps the weights in the \
             file's layout instead of repacking them for the row-group kernels (for comparisons).
             """
     )
@@ -57,8 +59,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Runs per figure (the median is reported).")
     var repetitions: Int = 3
 
-    @Option(name: .long, help: "Tests to run: pp, tg, verify (comma-separated).")
-    var tests: String = "pp,tg,verify"
+    @Option(name: .long, help: "Tests to run: pp, tg, verify, bw (comma-separated).")
+    var tests: String = "pp,tg,verify,bw"
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
@@ -70,9 +72,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be positive") }
         guard verify.allSatisfy({ $0 > 0 && $0 <= 256 }) else { throw ValidationError("--verify sizes must be in 1...256") }
-        let known: Set<Substring> = ["pp", "tg", "verify"]
+        let known: Set<Substring> = ["pp", "tg", "verify", "bw"]
         guard selectedTests.allSatisfy({ known.contains($0) }) else {
-            throw ValidationError("--tests takes pp, tg, verify")
+            throw ValidationError("--tests takes pp, tg, verify, bw")
         }
     }
 
@@ -134,6 +136,26 @@ struct BenchCommand: ParsableCommand {
             report["tg"] = .object(["tokens": .int(decodeTokens), "tokens_per_second": .double(rate),
                                     "runs_ms": .array(times.map { .double($0) })])
             lines.append("tg\(decodeTokens)  \(format(rate, 2)) tok/s")
+        }
+
+        if selected.contains("bw") {
+            let bytes = engine.decodeWeightBytes
+            let runs = try MemoryBandwidth.measure(pool: engine.pool, byteCount: bytes, repetitions: max(5, repetitions))
+            let rate = median(runs.map(\.bytesPerSecond))
+            let bound = rate / Double(bytes)
+            var entry: [String: JSON] = [
+                "bytes": .int(runs[0].bytes), "decode_weight_bytes": .int(bytes),
+                "bytes_per_second": .double(rate), "decode_bound_tokens_per_second": .double(bound),
+                "runs_bytes_per_second": .array(runs.map { .double($0.bytesPerSecond) }),
+            ]
+            var line = "bw  \(format(rate / 1e9, 1)) GB/s read by \(threads) thread\(threads == 1 ? "" : "s");"
+                + " a decode step reads \(format(Double(bytes) / 1e6, 0)) MB → ≤ \(format(bound, 1)) tok/s"
+            if case .object(let tg)? = report["tg"], case .double(let tgRate)? = tg["tokens_per_second"] {
+                entry["tg_share_of_bound"] = .double(tgRate / bound)
+                line += " (tg\(decodeTokens) at \(format(100 * tgRate / bound, 0)) %)"
+            }
+            report["bw"] = .object(entry)
+            lines.append(line)
         }
 
         if selected.contains("verify") {

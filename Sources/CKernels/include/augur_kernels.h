@@ -117,6 +117,9 @@ void augur_f32_to_f16_row(const float *x, uint16_t *y, int64_t n);
 void augur_f16_to_f32_row(const uint16_t *x, float *y, int64_t n);
 float augur_f16_to_f32(uint16_t h);
 uint16_t augur_f32_to_f16(float f);
+/// Σ of n bytes, read once front to back with the active ISA's widest loads: the memory-bandwidth probe
+/// (`augur bench`'s "bw" test times it over a buffer the size of a model's weights).
+uint64_t augur_byte_sum(const void *p, size_t n);
 
 /// Causal grouped-query attention of `heads` query heads (rows of d floats, stride q_stride) that share one
 /// KV head, over n cached positions of f16 keys and values (`[n][d]` each): for each head h,
@@ -157,6 +160,8 @@ typedef struct {
     /// y_i = augur_exp_nonpositive(x_i): the vector lanes softmax_f16 uses, on their own (so tests can see them
     /// before softmax_f16's f16 rounding hides sub-ulp differences).
     void (*exp_nonpositive_row)(const float *x, float *y, int64_t n);
+    /// Σ p[i] over n bytes, read once front to back: the memory-bandwidth probe of `augur bench`.
+    uint64_t (*byte_sum)(const uint8_t *p, size_t n);
 } augur_kernel_table;
 
 /// e^x for x ≤ 0 as the softmax kernels compute it in every vector lane (Cody–Waite reduction by ln 2,
