@@ -199,6 +199,14 @@ AVX512 void augur_softmax_f16_avx512(float *s, int64_t n) {
 
 // Attention's value sum: HB (≤ 6) heads × NV (≤ 4) vectors of 16 outputs stay in registers over all positions
 // (24 accumulators, 4 value vectors, a broadcast: 29 of the 32 registers).
+// A decode step reads each value row once from DRAM (a 4k context's cache is ~4 MB a layer); the hardware
+// prefetchers alone left the value pass waiting on it. Prefetching 16 rows ahead into L2 took a 6-head task over
+// 4,096 cold positions (`AUGUR_ATTENTION_COLD=1 scripts/bench-attention`-style, 12 alternated runs) to a median
+// 0.90× of its time; prefetching the keys the same way (whole next blocks, or their first lines) measured
+// 1.08–1.15× slower, so the scores kernel leaves them to the hardware.
+#ifndef ATTN_V_PREFETCH
+#define ATTN_V_PREFETCH 16 // value rows ahead
+#endif
 static inline AVX512 __attribute__((always_inline))
 void weighted_sum_block_avx512(const float *p, int64_t p_stride, const int HB, const uint16_t *V, int64_t n,
                                int64_t d, int64_t i0, const int NV, float *out, int64_t out_stride) {
@@ -207,6 +215,9 @@ void weighted_sum_block_avx512(const float *p, int64_t p_stride, const int HB, c
         for (int c = 0; c < NV; c++) acc[h][c] = _mm512_loadu_ps(out + h * out_stride + i0 + 16 * c);
     for (int64_t j = 0; j < n; j++) {
         __m512 v[4];
+        // This pass's part of the value row ATTN_V_PREFETCH ahead (a cache line per 32 halves), into L2; prefetches
+        // never fault, so the last rows need no bound.
+        for (int c = 0; c < NV; c += 2) _mm_prefetch((const char *)(V + (j + ATTN_V_PREFETCH) * d + i0 + 16 * c), _MM_HINT_T1);
         for (int c = 0; c < NV; c++) v[c] = load_f16x16(V + j * d + i0 + 16 * c);
         for (int h = 0; h < HB; h++) {
             const __m512 pj = _mm512_set1_ps(p[h * p_stride + j]);
