@@ -69,27 +69,64 @@ AVX2 void augur_axpy_f16_f32_avx2(float a, const uint16_t *x, float *y, int64_t 
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
-// Attention's scores: each key converted once, then dot_f16_f32_avx2's exact order per head.
+// Attention's scores over blocked keys (AUGUR_KEY_BLOCK), as the AVX-512 kernel (dot_f16_f32's 32 partial sums
+// and their tree done lane-wise) with 8 lanes: each half of a block's 16 positions in one vector, 2 heads at a
+// time (the depth-first tree keeps up to 12 partial sums live); lanes past n are computed and not stored.
+#define SCORES_HB2 2
+static inline AVX2 __attribute__((always_inline))
+void scores_leaf2(const uint16_t *kb, int64_t d, int64_t d32, const float *q, const int HB, int m, __m256 *o) {
+    for (int h = 0; h < HB; h++) o[h] = _mm256_setzero_ps();
+    for (int64_t i = m; i < d32; i += 32) {
+        const __m256 kv = load_f16x8(kb + i * AUGUR_KEY_BLOCK);
+        for (int h = 0; h < HB; h++) o[h] = _mm256_fmadd_ps(kv, _mm256_broadcast_ss(q + h * d + i), o[h]);
+    }
+}
+#define SCORES_LEVEL2(k, next) \
+    static inline AVX2 __attribute__((always_inline)) \
+    void scores2_s##k(const uint16_t *kb, int64_t d, int64_t d32, const float *q, const int HB, int r, __m256 *o) { \
+        __m256 x[SCORES_HB2], y[SCORES_HB2]; \
+        next(kb, d, d32, q, HB, r, x); \
+        next(kb, d, d32, q, HB, r + (1 << k), y); \
+        for (int h = 0; h < HB; h++) o[h] = _mm256_add_ps(x[h], y[h]); \
+    }
+SCORES_LEVEL2(4, scores_leaf2)
+SCORES_LEVEL2(3, scores2_s4)
+SCORES_LEVEL2(2, scores2_s3)
+SCORES_LEVEL2(1, scores2_s2)
+SCORES_LEVEL2(0, scores2_s1)
+
+static inline AVX2 __attribute__((always_inline))
+void scores_half_block(const uint16_t *kb, int64_t d, const float *q, const int HB, float scale, float *out,
+                       int64_t n, int64_t valid) {
+    const int64_t d32 = d & ~(int64_t)31;
+    __m256 acc[SCORES_HB2];
+    scores2_s0(kb, d, d32, q, HB, 0, acc);
+    for (int64_t i = d32; i < d; i++) {
+        const __m256 kv = load_f16x8(kb + i * AUGUR_KEY_BLOCK);
+        for (int h = 0; h < HB; h++) acc[h] = _mm256_fmadd_ps(kv, _mm256_broadcast_ss(q + h * d + i), acc[h]);
+    }
+    const __m256 sc = _mm256_set1_ps(scale);
+    for (int h = 0; h < HB; h++) {
+        const __m256 v = _mm256_mul_ps(acc[h], sc);
+        if (valid >= 8) _mm256_storeu_ps(out + h * n, v);
+        else {
+            float lanes[8];
+            _mm256_storeu_ps(lanes, v);
+            for (int64_t l = 0; l < valid; l++) out[h * n + l] = lanes[l];
+        }
+    }
+}
+
 AVX2 void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                                 float *scores) {
-    if (d % 32 != 0 || d > 256) {
-        for (int64_t j = 0; j < n; j++)
-            for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_avx2(K + j * d, q + h * d, d) * scale;
-        return;
-    }
-    __m256 kf[32];
-    for (int64_t j = 0; j < n; j++) {
-        for (int64_t c = 0; c < d / 8; c++) kf[c] = load_f16x8(K + j * d + 8 * c);
-        for (int h = 0; h < heads; h++) {
-            const float *b = q + h * d;
-            __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int64_t i = 0; i < d; i += 32) {
-                acc0 = _mm256_fmadd_ps(kf[i / 8], _mm256_loadu_ps(b + i), acc0);
-                acc1 = _mm256_fmadd_ps(kf[i / 8 + 1], _mm256_loadu_ps(b + i + 8), acc1);
-                acc2 = _mm256_fmadd_ps(kf[i / 8 + 2], _mm256_loadu_ps(b + i + 16), acc2);
-                acc3 = _mm256_fmadd_ps(kf[i / 8 + 3], _mm256_loadu_ps(b + i + 24), acc3);
-            }
-            scores[h * n + j] = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc2), _mm256_add_ps(acc1, acc3))) * scale;
+    for (int64_t j = 0; j < n; j += 8) {
+        const uint16_t *kb = K + (j / AUGUR_KEY_BLOCK) * AUGUR_KEY_BLOCK * d + j % AUGUR_KEY_BLOCK;
+        const int64_t valid = n - j;
+        for (int h0 = 0; h0 < heads; h0 += SCORES_HB2) {
+            const float *qh = q + h0 * d;
+            float *out = scores + h0 * n + j;
+            if (heads - h0 >= 2) scores_half_block(kb, d, qh, 2, scale, out, n, valid);
+            else scores_half_block(kb, d, qh, 1, scale, out, n, valid);
         }
     }
 }

@@ -67,78 +67,78 @@ AVX512 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int6
     for (; i < n; i++) y[i] = fmaf(a, fp16(x[i]), y[i]);
 }
 
-// reduce32's tree (lanes i + i+8, then i + i+4, i + i+2, i + i+1 of z0 + z1) for 16 positions at once:
-// s[p] = position p's z0 + z1; lane p of the result = its sum. Pairs of vectors share each shuffle and add, so the
-// 16 sums take 31 shuffles, 15 adds and a permute instead of 16 separate 5-step reductions.
-static inline AVX512 __m512 reduce32_x16(const __m512 s[16]) {
-    __m512 t[8], u[4], v[2];
-    for (int k = 0; k < 8; k++) // lanes i + i+8: [p = 2k | p = 2k + 1], 8 each
-        t[k] = _mm512_add_ps(_mm512_shuffle_f32x4(s[2 * k], s[2 * k + 1], _MM_SHUFFLE(1, 0, 1, 0)),
-                             _mm512_shuffle_f32x4(s[2 * k], s[2 * k + 1], _MM_SHUFFLE(3, 2, 3, 2)));
-    for (int m = 0; m < 4; m++) // i + i+4: 128-bit chunk c = position 4m + c, 4 each
-        u[m] = _mm512_add_ps(_mm512_shuffle_f32x4(t[2 * m], t[2 * m + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-                             _mm512_shuffle_f32x4(t[2 * m], t[2 * m + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-    for (int r = 0; r < 2; r++) // i + i+2: chunk c = [p 8r + c (2), p 8r + 4 + c (2)]
-        v[r] = _mm512_add_ps(_mm512_shuffle_ps(u[2 * r], u[2 * r + 1], _MM_SHUFFLE(1, 0, 1, 0)),
-                             _mm512_shuffle_ps(u[2 * r], u[2 * r + 1], _MM_SHUFFLE(3, 2, 3, 2)));
-    // i + i+1: chunk c = positions c, 4 + c, 8 + c, 12 + c; then lane p ← lane 4 (p mod 4) + p / 4.
-    const __m512 w = _mm512_add_ps(_mm512_shuffle_ps(v[0], v[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                   _mm512_shuffle_ps(v[0], v[1], _MM_SHUFFLE(3, 1, 3, 1)));
-    return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), w);
-}
-
-// Scores of positions j0 … j0 + 15 for every head, d = 16·ND ≤ 128: the 16 keys converted once into kf, each head's
-// query held in registers, and the 16 dots reduced together (reduce32_x16) — the same bits as one
-// dot_f16_f32_avx512 per position and head (the same fmas into z0 / z1, the same reduction tree).
+// Attention's scores over blocked keys (AUGUR_KEY_BLOCK): the 16 positions of a block are the 16 lanes, so one
+// conversion of K[block][i][0…15] serves every head, and dot_f16_f32's order — 32 partial sums (element i into
+// partial i mod 32, fma from 0), combined (m, m + 16), (m, m + 8), (m, m + 4), (m, m + 2), (0, 1), then the
+// d mod 32 tail by fma — is done lane-wise: 31 adds per 16 dots, no horizontal reduction, no copy of the keys.
+// The tree is evaluated depth first (S_k below), so at most 6 partial sums per head are live; heads go 4 at a time.
+// Its loads jump around the block, so the hardware prefetchers do not run ahead: the next block is prefetched into
+// L2 (ATTN_K_PREFETCH blocks ahead). Against the previous kernel ([n][d] keys, 16 dots reduced with shared
+// shuffles), one 6-head task over 4,096 positions: 177 → 131 µs with its keys and values in cache, 25.5 → 17.7 at
+// 512 (`scripts/bench-attention`); from DRAM (AUGUR_ATTENTION_COLD=1) 215–356 vs 223–298 µs at 4,096, 25–47 vs
+// 20–32 at 512 (six alternated runs; without the prefetch 271–314).
+#define SCORES_HB 4
+#ifndef ATTN_K_PREFETCH
+#define ATTN_K_PREFETCH 1
+#endif
+#ifndef ATTN_K_HINT
+#define ATTN_K_HINT _MM_HINT_T1
+#endif
+// Leaf m: partial sum m over the d32 elements i ≡ m (mod 32).
 static inline AVX512 __attribute__((always_inline))
-void scores_x16(const uint16_t *K, int64_t d, const int ND, const float *q, int heads, float scale, float *scores,
-                int64_t n, int64_t j0) {
-    float kf[16 * 128] __attribute__((aligned(64))); // [position][d] in f32
-    for (int p = 0; p < 16; p++)
-        for (int c = 0; c < ND; c++) _mm512_store_ps(kf + (p * ND + c) * 16, load_f16x16(K + (j0 + p) * d + 16 * c));
-    const __m512 sc = _mm512_set1_ps(scale);
-    for (int h = 0; h < heads; h++) {
-        __m512 qv[8], s[16];
-        for (int c = 0; c < ND; c++) qv[c] = _mm512_loadu_ps(q + h * d + 16 * c);
-        for (int p = 0; p < 16; p++) {
-            __m512 z0 = _mm512_setzero_ps(), z1 = z0;
-            for (int c = 0; c < ND; c += 2) {
-                z0 = _mm512_fmadd_ps(_mm512_load_ps(kf + (p * ND + c) * 16), qv[c], z0);
-                z1 = _mm512_fmadd_ps(_mm512_load_ps(kf + (p * ND + c + 1) * 16), qv[c + 1], z1);
-            }
-            s[p] = _mm512_add_ps(z0, z1);
-        }
-        _mm512_storeu_ps(scores + h * n + j0, _mm512_mul_ps(reduce32_x16(s), sc));
+void scores_leaf(const uint16_t *kb, int64_t d, int64_t d32, const float *q, const int HB, int m, __m512 *o) {
+    for (int h = 0; h < HB; h++) o[h] = _mm512_setzero_ps();
+    for (int64_t i = m; i < d32; i += 32) {
+        const __m512 kv = load_f16x16(kb + i * AUGUR_KEY_BLOCK);
+        for (int h = 0; h < HB; h++) o[h] = _mm512_fmadd_ps(kv, _mm512_set1_ps(q[h * d + i]), o[h]);
     }
 }
+// S_k(r): the tree's sum of the partials m ≡ r (mod 2^k) = S_{k+1}(r) + S_{k+1}(r + 2^k); S_5(m) = leaf m.
+#define SCORES_LEVEL(k, next) \
+    static inline AVX512 __attribute__((always_inline)) \
+    void scores_s##k(const uint16_t *kb, int64_t d, int64_t d32, const float *q, const int HB, int r, __m512 *o) { \
+        __m512 x[SCORES_HB], y[SCORES_HB]; \
+        next(kb, d, d32, q, HB, r, x); \
+        next(kb, d, d32, q, HB, r + (1 << k), y); \
+        for (int h = 0; h < HB; h++) o[h] = _mm512_add_ps(x[h], y[h]); \
+    }
+SCORES_LEVEL(4, scores_leaf)
+SCORES_LEVEL(3, scores_s4)
+SCORES_LEVEL(2, scores_s3)
+SCORES_LEVEL(1, scores_s2)
+SCORES_LEVEL(0, scores_s1)
 
-// Attention's scores: each key converted once, then dot_f16_f32_avx512's exact order per head.
+static inline AVX512 __attribute__((always_inline))
+void scores_block(const uint16_t *kb, int64_t d, const float *q, const int HB, float scale, float *out, int64_t n,
+                  __mmask16 lanes) {
+    const int64_t d32 = d & ~(int64_t)31;
+    __m512 acc[SCORES_HB];
+    scores_s0(kb, d, d32, q, HB, 0, acc);
+    for (int64_t i = d32; i < d; i++) {
+        const __m512 kv = load_f16x16(kb + i * AUGUR_KEY_BLOCK);
+        for (int h = 0; h < HB; h++) acc[h] = _mm512_fmadd_ps(kv, _mm512_set1_ps(q[h * d + i]), acc[h]);
+    }
+    const __m512 sc = _mm512_set1_ps(scale);
+    for (int h = 0; h < HB; h++) _mm512_mask_storeu_ps(out + h * n, lanes, _mm512_mul_ps(acc[h], sc));
+}
+
 AVX512 void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                                     float *scores) {
-    if (d % 32 != 0 || d > 256) {
-        for (int64_t j = 0; j < n; j++)
-            for (int h = 0; h < heads; h++) scores[h * n + j] = augur_dot_f16_f32_avx512(K + j * d, q + h * d, d) * scale;
-        return;
-    }
-    int64_t j = 0;
-    if (d <= 128) // blocks of 16 positions (head sizes 32, 64, 96, 128), the rest one position at a time below
-        for (; j + 16 <= n; j += 16) switch (d / 16) {
-            case 2: scores_x16(K, d, 2, q, heads, scale, scores, n, j); break;
-            case 4: scores_x16(K, d, 4, q, heads, scale, scores, n, j); break;
-            case 6: scores_x16(K, d, 6, q, heads, scale, scores, n, j); break;
-            default: scores_x16(K, d, 8, q, heads, scale, scores, n, j); break;
+    for (int64_t j = 0; j < n; j += AUGUR_KEY_BLOCK) {
+        const uint16_t *kb = K + j * d; // block j / 16 starts 16·d halves per block in
+        const __mmask16 lanes = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        if (ATTN_K_PREFETCH)
+            for (int64_t o = 0; o < AUGUR_KEY_BLOCK * d; o += 32)
+                _mm_prefetch((const char *)(kb + ATTN_K_PREFETCH * AUGUR_KEY_BLOCK * d + o), ATTN_K_HINT);
+        for (int h0 = 0; h0 < heads; h0 += SCORES_HB) {
+            const float *qh = q + h0 * d;
+            float *out = scores + h0 * n + j;
+            switch (heads - h0 < SCORES_HB ? heads - h0 : SCORES_HB) {
+            case 1: scores_block(kb, d, qh, 1, scale, out, n, lanes); break;
+            case 2: scores_block(kb, d, qh, 2, scale, out, n, lanes); break;
+            case 3: scores_block(kb, d, qh, 3, scale, out, n, lanes); break;
+            default: scores_block(kb, d, qh, 4, scale, out, n, lanes); break;
             }
-    __m512 kf[16];
-    for (; j < n; j++) {
-        for (int64_t c = 0; c < d / 16; c++) kf[c] = load_f16x16(K + j * d + 16 * c);
-        for (int h = 0; h < heads; h++) {
-            const float *b = q + h * d;
-            __m512 z0 = _mm512_setzero_ps(), z1 = z0;
-            for (int64_t i = 0; i < d; i += 32) {
-                z0 = _mm512_fmadd_ps(kf[i / 16], _mm512_loadu_ps(b + i), z0);
-                z1 = _mm512_fmadd_ps(kf[i / 16 + 1], _mm512_loadu_ps(b + i + 16), z1);
-            }
-            scores[h * n + j] = reduce32(z0, z1) * scale;
         }
     }
 }

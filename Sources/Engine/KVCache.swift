@@ -28,7 +28,9 @@ public final class KVCache {
     /// Positions the current buffers can hold without growing.
     public private(set) var capacity: Int = 0
 
-    /// Keys after RoPE: `[layer][kvHead][position < capacity][headDim]`, f16 bit patterns.
+    /// Keys after RoPE: `[layer][kvHead][position / 16 < capacity / 16][headDim][16]`, f16 bit patterns — blocks of
+    /// `Kernels.keyBlock` positions stored dimension-major, so attention's scores put positions in vector lanes.
+    /// `capacity` is a multiple of the block size.
     private(set) var keys: UnsafeMutablePointer<UInt16>
     /// Values: `[layer][kvHead][position < capacity][headDim]`, f16 bit patterns.
     private(set) var values: UnsafeMutablePointer<UInt16>
@@ -46,7 +48,7 @@ public final class KVCache {
         self.kvHeadCount = kvHeadCount
         self.headDim = headDim
         self.maxPositions = maxPositions
-        let initial = max(1, min(initialCapacity, maxPositions))
+        let initial = Self.wholeBlocks(max(1, min(initialCapacity, maxPositions)))
         keys = Self.map(layerCount * kvHeadCount * initial * headDim)
         values = Self.map(layerCount * kvHeadCount * initial * headDim)
         capacity = initial
@@ -93,13 +95,14 @@ public final class KVCache {
         guard needed > capacity else { return }
         var newCapacity = capacity
         while newCapacity < needed { newCapacity *= 2 }
-        newCapacity = min(newCapacity, maxPositions)
+        newCapacity = Self.wholeBlocks(min(newCapacity, maxPositions))
         let heads = layerCount * kvHeadCount
+        let keyCount = Self.wholeBlocks(count) * headDim  // the filled blocks of keys, the last one partly
         let newKeys = Self.map(heads * newCapacity * headDim)
         let newValues = Self.map(heads * newCapacity * headDim)
         for head in 0..<heads {
             let old = head * capacity * headDim, new = head * newCapacity * headDim
-            (newKeys + new).update(from: keys + old, count: count * headDim)
+            (newKeys + new).update(from: keys + old, count: keyCount)
             (newValues + new).update(from: values + old, count: count * headDim)
         }
         Self.unmap(keys, heads * capacity * headDim)
@@ -109,7 +112,12 @@ public final class KVCache {
         capacity = newCapacity
     }
 
-    /// Start of the keys of (`layer`, `kvHead`): `[position][headDim]`.
+    /// `positions` rounded up to whole key blocks.
+    static func wholeBlocks(_ positions: Int) -> Int {
+        (positions + Kernels.keyBlock - 1) / Kernels.keyBlock * Kernels.keyBlock
+    }
+
+    /// Start of the keys of (`layer`, `kvHead`): `[position / 16][headDim][16]` (see `keys`).
     @inline(__always)
     func keyBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<UInt16> {
         keys + ((layer * kvHeadCount + kvHead) * capacity) * headDim

@@ -58,6 +58,15 @@ enum Kernels {
     static func toF16(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<UInt16>, count n: Int) {
         augur_f32_to_f16_row(x, y, Int64(n))
     }
+
+    /// Positions per block of the cached keys (`KVCache.keyBase`).
+    static let keyBlock = Int(AUGUR_KEY_BLOCK)
+
+    /// Writes the key row `k` (`headDim` floats, rounded to f16) as `position` of the blocked key region `keys`.
+    @inline(__always)
+    static func storeKey(_ k: UnsafePointer<Float>, into keys: UnsafeMutablePointer<UInt16>, position: Int, headDim: Int) {
+        augur_store_key_f16(k, keys, Int64(position), Int64(headDim))
+    }
 }
 
 extension Model {

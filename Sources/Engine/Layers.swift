@@ -228,11 +228,11 @@ final class ForwardPass {
     func attention() {
         let headDim = config.headDim, kvHeads = config.kvHeadCount, heads = config.headCount
         let group = config.groupSize
-        // Store new K/V: cache[layer][kvHead][start + t][headDim].
+        // Store new K/V at positions start + t: keys in the cache's blocked layout, values `[position][headDim]`.
         for t in 0..<tokenCount {
             for h in 0..<kvHeads {
-                Kernels.toF16(k.row(t) + h * headDim,
-                              into: cache.keyBase(layer: layer, kvHead: h) + (start + t) * headDim, count: headDim)
+                Kernels.storeKey(k.row(t) + h * headDim, into: cache.keyBase(layer: layer, kvHead: h),
+                                 position: start + t, headDim: headDim)
                 Kernels.toF16(v.row(t) + h * headDim,
                               into: cache.valueBase(layer: layer, kvHead: h) + (start + t) * headDim, count: headDim)
             }

@@ -36,8 +36,11 @@ struct EngineBatchInvarianceTests {
             #expect(Self.bitsEqual(step.last, batch[p]), "position \(p): one-at-a-time differs from the batch")
         }
 
-        // Uneven chunks (1, 2, 3, 5, 7, …): every chunk's rows equal the batch's rows.
-        let chunkCache = KVCache(model: model)
+        // Uneven chunks (1, 2, 3, 5, 7, …): every chunk's rows equal the batch's rows. The cache starts at one key
+        // block (16 positions) and grows while its last block is partly filled (11 positions, then a chunk of 7):
+        // the copy must carry the blocked keys over.
+        let chunkCache = KVCache(model: model, initialCapacity: 1)
+        #expect(chunkCache.capacity == 16)
         var p = 0, size = 1
         while p < tokens.count {
             let chunk = Array(tokens[p..<min(tokens.count, p + size)])
@@ -48,6 +51,7 @@ struct EngineBatchInvarianceTests {
             p += chunk.count
             size += size < 3 ? 1 : 2
         }
+        #expect(chunkCache.capacity == 32)
 
         // One thread: the same bits (rows are split between threads, never a row's sum).
         let single = try Model(path: ReferenceData.modelPath(modelFile), threads: 1)

@@ -267,21 +267,33 @@ private func close(_ a: [Float], _ b: [Float]) -> Bool {
         }
     }
 
-    /// Attention's scores equal one dot_f16_f32 per (position, head) times the scale, bitwise, at every ISA
-    /// (head sizes on the fast path — multiples of 32 up to 256 — and off it).
+    /// Attention's scores over blocked keys: per (position, head) one dot_f16_f32 of the key row and the query,
+    /// times the scale, bitwise, at every ISA — head counts around the vector kernels' groups (2 and 4), head sizes
+    /// of the models and odd ones (a tail past the last 32), position counts that end inside a block or its half.
     @Test(arguments: availableISAs)
     func scoresAreOneDotPerPosition(isa: augur_isa) {
         let kernels = augur_kernels_for(isa).pointee
         var rng = Rng(31)
         for (heads, d, n) in [(6, 128, 37), (7, 64, 20), (3, 64, 1), (2, 256, 9), (2, 100, 5), (2, 288, 3), (1, 32, 0),
-                              (6, 128, 100), (2, 64, 48), (3, 32, 17), (2, 96, 33), (1, 128, 16)] {
-            var kh = [UInt16](repeating: 0, count: n * d)
-            kernels.f32_to_f16_row(randomActivations(count: n * d, rng: &rng), &kh, Int64(n * d))
+                              (6, 128, 100), (2, 64, 48), (3, 32, 17), (2, 96, 33), (1, 128, 16), (9, 64, 24),
+                              (14, 64, 31), (8, 128, 8), (12, 16, 40)] {
+            let blocks = (n + 15) / 16
+            // Rows as attention writes them, into a region of whole blocks; the slots past n hold NaN halves,
+            // which must not reach any stored score.
+            var kh = [UInt16](repeating: 0x7E00, count: max(1, blocks * 16 * d))
+            let rows = randomActivations(count: n * d, rng: &rng)
+            var halves = [UInt16](repeating: 0, count: n * d)
+            kernels.f32_to_f16_row(rows, &halves, Int64(n * d))
+            rows.withUnsafeBufferPointer { r in
+                for j in 0 ..< n { augur_store_key_f16(r.baseAddress! + j * d, &kh, Int64(j), Int64(d)) }
+            }
             let q = randomActivations(count: heads * d, rng: &rng)
             var want = [Float](repeating: 0, count: heads * n)
             for j in 0 ..< n {
+                // The store put element i of position j at block j/16, row i, lane j%16, rounded as f32_to_f16_row.
+                for i in 0 ..< d { #expect(kh[(j / 16) * 16 * d + i * 16 + j % 16] == halves[j * d + i]) }
                 for h in 0 ..< heads {
-                    want[h * n + j] = kh.withUnsafeBufferPointer { k in
+                    want[h * n + j] = halves.withUnsafeBufferPointer { k in
                         q.withUnsafeBufferPointer { qp in kernels.dot_f16_f32(k.baseAddress! + j * d, qp.baseAddress! + h * d, Int64(d)) }
                     } * 0.125
                 }

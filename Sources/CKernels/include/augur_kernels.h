@@ -121,12 +121,17 @@ uint16_t augur_f32_to_f16(float f);
 /// (`augur bench`'s "bw" test times it over a buffer the size of a model's weights).
 uint64_t augur_byte_sum(const void *p, size_t n);
 
+/// Keys are cached in blocks of AUGUR_KEY_BLOCK positions, each block stored dimension-major: key element i of
+/// position j is at K[(j / 16)·16·d + i·16 + j mod 16] (`[n / 16][d][16]`), so the scores kernels hold 16
+/// positions in the lanes of one vector and need no horizontal sums. A key region spans whole blocks.
+#define AUGUR_KEY_BLOCK 16
+/// Writes key row `k` (d floats, rounded to f16) as position j of the key region K.
+void augur_store_key_f16(const float *k, uint16_t *K, int64_t j, int64_t d);
 /// Causal grouped-query attention of `heads` query heads (rows of d floats, stride q_stride) that share one
-/// KV head, over n cached positions of f16 keys and values (`[n][d]` each): for each head h,
-/// s_j = dot(K_j, f16(q_h)) · scale, p = f16(softmax(s)) (exp of s_j − max, sum in double), and
-/// out_h = Σ_j p_j · V_j (in position order). ggml's non-flash CPU attention with an f16 cache, built from
-/// the dispatched dot/axpy kernels, so the result is the same at every ISA level.
-/// Scratch: scores heads·n floats, qh16 heads·d halves (≥ d), qh heads·d floats.
+/// KV head, over n cached positions of f16 keys (blocked, above) and values (`[n][d]`): for each head h,
+/// s_j = dot_f16_f32(K_j, f16(q_h)) · scale, p = f16(softmax(s)) (exp of s_j − max, sum in double), and
+/// out_h = Σ_j p_j · V_j (in position order). ggml's non-flash CPU attention with an f16 cache, from dispatched
+/// kernels with bitwise scalar twins, so the result is the same at every ISA level. Scratch: scores heads·n floats, qh16 heads·d halves (≥ d), qh heads·d floats.
 void augur_attention_f16(const float *q, int64_t q_stride, int heads, const uint16_t *K, const uint16_t *V,
                          int64_t n, int64_t d, float scale, float *scores, uint16_t *qh16, float *qh,
                          float *out, int64_t out_stride);
@@ -149,8 +154,10 @@ typedef struct {
     /// registers across the positions instead of loaded and stored n times.
     void (*weighted_sum_f16)(const float *p, int64_t p_stride, int heads, const uint16_t *V, int64_t n, int64_t d,
                              float *out, int64_t out_stride);
-    /// Attention's scores for a group of heads: scores[h·n + j] = dot_f16_f32(K_j, q_h, d) · scale
-    /// (K_j = K + j·d, q_h = q + h·d) — bitwise that dot, with each key converted from f16 once for all heads.
+    /// Attention's scores for a group of heads over n positions of a blocked key region (AUGUR_KEY_BLOCK):
+    /// scores[h·n + j] = dot_f16_f32(K_j, q_h, d) · scale (q_h = q + h·d; K_j key row j, its elements 16 halves
+    /// apart), bitwise. Vector lanes are the 16 positions of a block: each key element is converted once for
+    /// all heads, and the dot's 32 partial sums and their tree are lane-wise adds (no horizontal reduction).
     void (*scores_f16)(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale, float *scores);
     /// Attention's softmax of one head's n scores, in place, rounded to f16 precision: m = max; e_j =
     /// augur_exp_nonpositive(s_j − m); sum = Σ e_j in double, lane l of 8 adding the j ≡ l (mod 8) below
