@@ -120,7 +120,7 @@ void scores_half_block(const uint16_t *kb, int64_t d, const float *q, const int 
 AVX2 void augur_scores_f16_avx2(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                                 float *scores) {
     for (int64_t j = 0; j < n; j += 8) {
-        const uint16_t *kb = K + (j / AUGUR_KEY_BLOCK) * AUGUR_KEY_BLOCK * d + j % AUGUR_KEY_BLOCK;
+        const uint16_t *kb = key_row(K, j, d); // positions j … j + 7 of a block
         const int64_t valid = n - j;
         for (int h0 = 0; h0 < heads; h0 += SCORES_HB2) {
             const float *qh = q + h0 * d;

@@ -76,7 +76,7 @@ AVX512 void augur_axpy_f16_f32_avx512(float a, const uint16_t *x, float *y, int6
 // L2 (ATTN_K_PREFETCH blocks ahead). Against the previous kernel ([n][d] keys, 16 dots reduced with shared
 // shuffles), one 6-head task over 4,096 positions: 177 → 131 µs with its keys and values in cache, 25.5 → 17.7 at
 // 512 (`scripts/bench-attention`); from DRAM (AUGUR_ATTENTION_COLD=1) 215–356 vs 223–298 µs at 4,096, 25–47 vs
-// 20–32 at 512 (six alternated runs; without the prefetch 271–314).
+// 20–32 at 512 (six alternated runs; without the prefetch, ATTN_K_PREFETCH=0, 271–314).
 #define SCORES_HB 4
 #ifndef ATTN_K_PREFETCH
 #define ATTN_K_PREFETCH 1
@@ -125,7 +125,7 @@ void scores_block(const uint16_t *kb, int64_t d, const float *q, const int HB, f
 AVX512 void augur_scores_f16_avx512(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                                     float *scores) {
     for (int64_t j = 0; j < n; j += AUGUR_KEY_BLOCK) {
-        const uint16_t *kb = K + j * d; // block j / 16 starts 16·d halves per block in
+        const uint16_t *kb = key_row(K, j, d);
         const __mmask16 lanes = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
         if (ATTN_K_PREFETCH)
             for (int64_t o = 0; o < AUGUR_KEY_BLOCK * d; o += 32)
@@ -201,11 +201,12 @@ AVX512 void augur_softmax_f16_avx512(float *s, int64_t n) {
 // (24 accumulators, 4 value vectors, a broadcast: 29 of the 32 registers).
 // A decode step reads each value row once from DRAM (a 4k context's cache is ~4 MB a layer); the hardware
 // prefetchers alone left the value pass waiting on it. Prefetching 16 rows ahead into L2 took a 6-head task over
-// 4,096 cold positions (`AUGUR_ATTENTION_COLD=1 scripts/bench-attention`-style, 12 alternated runs) to a median
-// 0.90× of its time; prefetching the keys the same way (whole next blocks, or their first lines) measured
-// 1.08–1.15× slower, so the scores kernel leaves them to the hardware.
+// 4,096 cold positions to a median 0.90× of its time (12 alternated runs against ATTN_V_PREFETCH=0, which turns
+// it off: `AUGUR_ATTENTION_COLD=1 AUGUR_ATTENTION_CFLAGS=-DATTN_V_PREFETCH=0 scripts/bench-attention`). (The
+// previous scores kernel, which read its keys in order, measured 1.08–1.15× slower with them prefetched; the
+// blocked one above reads out of order and prefetches the next block.)
 #ifndef ATTN_V_PREFETCH
-#define ATTN_V_PREFETCH 16 // value rows ahead
+#define ATTN_V_PREFETCH 16 // value rows ahead; 0: none
 #endif
 static inline AVX512 __attribute__((always_inline))
 void weighted_sum_block_avx512(const float *p, int64_t p_stride, const int HB, const uint16_t *V, int64_t n,
@@ -217,7 +218,8 @@ void weighted_sum_block_avx512(const float *p, int64_t p_stride, const int HB, c
         __m512 v[4];
         // This pass's part of the value row ATTN_V_PREFETCH ahead (a cache line per 32 halves), into L2; prefetches
         // never fault, so the last rows need no bound.
-        for (int c = 0; c < NV; c += 2) _mm_prefetch((const char *)(V + (j + ATTN_V_PREFETCH) * d + i0 + 16 * c), _MM_HINT_T1);
+        if (ATTN_V_PREFETCH)
+            for (int c = 0; c < NV; c += 2) _mm_prefetch((const char *)(V + (j + ATTN_V_PREFETCH) * d + i0 + 16 * c), _MM_HINT_T1);
         for (int c = 0; c < NV; c++) v[c] = load_f16x16(V + j * d + i0 + 16 * c);
         for (int h = 0; h < HB; h++) {
             const __m512 pj = _mm512_set1_ps(p[h * p_stride + j]);

@@ -170,7 +170,7 @@ void augur_f16_to_f32_row(const uint16_t *x, float *y, int64_t n) {
 }
 float augur_f16_to_f32(uint16_t h) { return h2f(h); }
 void augur_store_key_f16(const float *k, uint16_t *K, int64_t j, int64_t d) {
-    uint16_t *kb = K + (j / AUGUR_KEY_BLOCK) * AUGUR_KEY_BLOCK * d + j % AUGUR_KEY_BLOCK;
+    uint16_t *kb = (uint16_t *)key_row(K, j, d);
     for (int64_t i = 0; i < d; i++) kb[i * AUGUR_KEY_BLOCK] = f2h(k[i]);
 }
 uint64_t augur_byte_sum(const void *p, size_t n) { return cur()->byte_sum((const uint8_t *)p, n); }

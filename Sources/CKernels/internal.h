@@ -143,6 +143,10 @@ void augur_weighted_sum_f16_ref(const float *p, int64_t p_stride, int heads, con
                                 int64_t d, float *out, int64_t out_stride);
 void augur_softmax_f16_ref(float *s, int64_t n);
 void augur_exp_nonpositive_row_ref(const float *x, float *y, int64_t n);
+// Where position j's key row starts in a blocked key region (its elements AUGUR_KEY_BLOCK halves apart).
+static inline const uint16_t *key_row(const uint16_t *K, int64_t j, int64_t d) {
+    return K + (j / AUGUR_KEY_BLOCK) * AUGUR_KEY_BLOCK * d + j % AUGUR_KEY_BLOCK;
+}
 uint64_t augur_byte_sum_ref(const uint8_t *p, size_t n);
 uint64_t augur_byte_sum_avx2(const uint8_t *p, size_t n);
 uint64_t augur_byte_sum_avx512(const uint8_t *p, size_t n);

@@ -22,14 +22,17 @@ float augur_dot_f32_ref(const float *a, const float *b, int64_t n) {
     return s;
 }
 
-float augur_dot_f16_f32_ref(const uint16_t *a, const float *b, int64_t n) {
+// dot_f16_f32's order over halves `stride` apart (1: a row; AUGUR_KEY_BLOCK: a cached key, see key_row).
+static float dot_f16_f32_strided_ref(const uint16_t *a, int64_t stride, const float *b, int64_t n) {
     float acc[32] = {0};
     int64_t n32 = n & ~(int64_t)31, i = 0;
-    for (; i < n32; i++) acc[i & 31] = fmaf(h2f(a[i]), b[i], acc[i & 31]);
+    for (; i < n32; i++) acc[i & 31] = fmaf(h2f(a[i * stride]), b[i], acc[i & 31]);
     float s = hsum32_ref(acc);
-    for (; i < n; i++) s = fmaf(h2f(a[i]), b[i], s);
+    for (; i < n; i++) s = fmaf(h2f(a[i * stride]), b[i], s);
     return s;
 }
+
+float augur_dot_f16_f32_ref(const uint16_t *a, const float *b, int64_t n) { return dot_f16_f32_strided_ref(a, 1, b, n); }
 
 static float dot_f16_f16_ref(const uint16_t *a, const uint16_t *b, int64_t n) {
     float acc[32] = {0};
@@ -50,20 +53,9 @@ void augur_axpy_f16_f32_ref(float a, const uint16_t *x, float *y, int64_t n) {
 
 void augur_scores_f16_ref(const uint16_t *K, int64_t n, int64_t d, const float *q, int heads, float scale,
                           float *scores) {
-    // augur_dot_f16_f32_ref's order over a key row whose elements are AUGUR_KEY_BLOCK halves apart.
-    const int64_t d32 = d & ~(int64_t)31;
-    for (int64_t j = 0; j < n; j++) {
-        const uint16_t *kb = K + (j / AUGUR_KEY_BLOCK) * AUGUR_KEY_BLOCK * d + j % AUGUR_KEY_BLOCK;
-        for (int h = 0; h < heads; h++) {
-            const float *b = q + h * d;
-            float acc[32] = {0};
-            int64_t i = 0;
-            for (; i < d32; i++) acc[i & 31] = fmaf(h2f(kb[i * AUGUR_KEY_BLOCK]), b[i], acc[i & 31]);
-            float s = hsum32_ref(acc);
-            for (; i < d; i++) s = fmaf(h2f(kb[i * AUGUR_KEY_BLOCK]), b[i], s);
-            scores[h * n + j] = s * scale;
-        }
-    }
+    for (int64_t j = 0; j < n; j++)
+        for (int h = 0; h < heads; h++)
+            scores[h * n + j] = dot_f16_f32_strided_ref(key_row(K, j, d), AUGUR_KEY_BLOCK, q + h * d, d) * scale;
 }
 
 // Cephes' expf constants: ln 2 split in two (c1 exact in 9 bits), the polynomial for e^r − 1 − r on |r| ≤ ln 2 / 2.

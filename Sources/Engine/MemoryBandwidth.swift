@@ -53,9 +53,9 @@ public enum MemoryBandwidth {
         defer { sums.deallocate() }
         nonisolated(unsafe) let (base, out) = (UnsafeRawPointer(storage.base), sums)
         for _ in 0..<repetitions {
-            let start = monotonicSeconds()
+            let start = monotonicMilliseconds()
             pool.run { t in out[t] = augur_byte_sum(base + t * share, share) }
-            runs.append(Run(bytes: total, seconds: monotonicSeconds() - start))
+            runs.append(Run(bytes: total, seconds: (monotonicMilliseconds() - start) / 1000))
             for t in 0..<threads where sums[t] != expected[t] { throw .wrongSum(expected: expected[t], got: sums[t]) }
         }
         return runs
@@ -70,11 +70,5 @@ public enum MemoryBandwidth {
             return whole * cycle + rest * (rest &- 1) / 2
         }
         return prefix(start + count) - prefix(start)
-    }
-
-    private static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

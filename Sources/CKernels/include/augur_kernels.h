@@ -131,7 +131,8 @@ void augur_store_key_f16(const float *k, uint16_t *K, int64_t j, int64_t d);
 /// KV head, over n cached positions of f16 keys (blocked, above) and values (`[n][d]`): for each head h,
 /// s_j = dot_f16_f32(K_j, f16(q_h)) · scale, p = f16(softmax(s)) (exp of s_j − max, sum in double), and
 /// out_h = Σ_j p_j · V_j (in position order). ggml's non-flash CPU attention with an f16 cache, from dispatched
-/// kernels with bitwise scalar twins, so the result is the same at every ISA level. Scratch: scores heads·n floats, qh16 heads·d halves (≥ d), qh heads·d floats.
+/// kernels with bitwise scalar twins, so the result is the same at every ISA level.
+/// Scratch: scores heads·n floats, qh16 heads·d halves (≥ d), qh heads·d floats.
 void augur_attention_f16(const float *q, int64_t q_stride, int heads, const uint16_t *K, const uint16_t *V,
                          int64_t n, int64_t d, float scale, float *scores, uint16_t *qh16, float *qh,
                          float *out, int64_t out_stride);
